@@ -1,0 +1,83 @@
+"""Account use cases shared by the settings pages, the CLI and (later) the API."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import cast
+from zoneinfo import available_timezones
+
+from flask_security import hash_password
+from sqlalchemy import select
+
+from taskmanager.accounts import sessions
+from taskmanager.accounts.models import User
+from taskmanager.db import utcnow
+from taskmanager.errors import Conflict
+from taskmanager.errors import NotFound
+from taskmanager.errors import ValidationFailed
+from taskmanager.extensions import db
+from taskmanager.extensions import security
+
+
+@cache
+def time_zones() -> tuple[str, ...]:
+    return tuple(sorted(available_timezones()))
+
+
+def normalize_email(email: str) -> str:
+    return str(security._mail_util.normalize(email.strip()))
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def update_profile(*, user: User, name: str, time_zone: str) -> User:
+    """Change the display name and time zone. Raises ValidationFailed on bad input."""
+    errors: dict[str, str] = {}
+    name = name.strip()
+    if len(name) > 120:
+        errors["name"] = "Use at most 120 characters."
+    if time_zone not in time_zones():
+        errors["time_zone"] = "Choose a time zone from the list, such as Europe/Paris."
+    if errors:
+        raise ValidationFailed(details=errors)
+    user.name = name
+    user.time_zone = time_zone
+    db.session.commit()
+    return user
+
+
+def create_user(
+    *, email: str, password: str, name: str = "", staff: bool = False, confirmed: bool = False
+) -> User:
+    """Create an account directly (CLI, demo). Raises Conflict if the email is taken."""
+    normalized = normalize_email(email)
+    if find_by_email(normalized) is not None:
+        raise Conflict(f"An account for {normalized} already exists.")
+    datastore = security.datastore
+    user = datastore.create_user(
+        email=normalized,
+        password=hash_password(password),
+        name=name,
+        is_staff=staff,
+        confirmed_at=utcnow() if confirmed else None,
+    )
+    db.session.commit()
+    return cast(User, user)
+
+
+def deactivate(*, email: str) -> User:
+    """Block sign-in and end every session of the account. Raises NotFound."""
+    user = find_by_email(email)
+    if user is None:
+        raise NotFound(f"No account for {email}.")
+    user.active = False
+    sessions.end_all(user)
+    db.session.commit()
+    return user
+
+
+def sign_out_elsewhere(*, user: User) -> None:
+    sessions.end_all(user, keep_current=True)
+    db.session.commit()

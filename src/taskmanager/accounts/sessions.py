@@ -1,0 +1,119 @@
+"""Server-side revocable sign-in sessions on top of signed-cookie sessions.
+
+Flask keeps the session in a signed cookie, so by itself a cookie copied before
+logout stays valid until it expires. Each sign-in therefore gets a random token kept
+in the cookie and, hashed, in ``login_sessions``; the user loader accepts a cookie
+only while its row is live. Logout revokes the row; signing in makes a new one, so
+the session identifier changes at every login.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask
+from flask import request
+from flask import session
+from flask_login import user_logged_out
+from flask_security import password_changed
+from flask_security import user_authenticated
+from sqlalchemy import select
+from sqlalchemy import update
+
+from taskmanager.accounts.models import LoginSession
+from taskmanager.accounts.models import User
+from taskmanager.db import utcnow
+from taskmanager.extensions import db
+
+SESSION_KEY = "_sid"
+MAX_AGE = timedelta(days=30)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start(user: User) -> None:
+    """Open a new session row for ``user`` and name it in the cookie."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        LoginSession(
+            token_hash=_hash(token),
+            user_id=user.id,
+            user_agent=(request.user_agent.string or "")[:255],
+            ip_address=request.remote_addr or "",
+        )
+    )
+    session[SESSION_KEY] = token
+    session.permanent = True
+
+
+def end_current() -> None:
+    """Revoke the session named by the current cookie, if any."""
+    token = session.pop(SESSION_KEY, None)
+    if token:
+        db.session.execute(
+            update(LoginSession)
+            .where(LoginSession.token_hash == _hash(token), LoginSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+
+
+def end_all(user: User, *, keep_current: bool = False) -> None:
+    """Revoke every session of ``user``, optionally sparing the one making the request."""
+    query = update(LoginSession).where(
+        LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None)
+    )
+    current = session.get(SESSION_KEY) if keep_current else None
+    if current:
+        query = query.where(LoginSession.token_hash != _hash(current))
+    db.session.execute(query.values(revoked_at=utcnow()))
+
+
+def is_live(user: User) -> bool:
+    token = session.get(SESSION_KEY)
+    if not token:
+        return False
+    row = db.session.scalar(
+        select(LoginSession).where(
+            LoginSession.token_hash == _hash(token),
+            LoginSession.user_id == user.id,
+            LoginSession.revoked_at.is_(None),
+        )
+    )
+    return row is not None and utcnow() - row.created_at < MAX_AGE
+
+
+def init_app(app: Flask) -> None:
+    """Guard Flask-Security's user loader and follow sign-in, sign-out and password events."""
+    login_manager = app.login_manager  # type: ignore[attr-defined]
+    load_user = login_manager._user_callback
+
+    def load_live_user(user_id: str) -> User | None:
+        user: User | None = load_user(user_id)
+        if user is None or not is_live(user):
+            session.pop("_user_id", None)
+            return None
+        return user
+
+    login_manager.user_loader(load_live_user)
+
+    def on_authenticated(sender: Any, user: User, **extra: Any) -> None:
+        end_current()
+        start(user)
+
+    def on_logged_out(sender: Any, user: User, **extra: Any) -> None:
+        end_current()
+        db.session.commit()
+
+    def on_password_changed(sender: Any, user: User, **extra: Any) -> None:
+        end_all(user, keep_current=True)
+
+    # Signals are process-wide; each handler acts only for this app.
+    user_authenticated.connect(on_authenticated, app, weak=False)
+    user_logged_out.connect(on_logged_out, app, weak=False)
+    password_changed.connect(on_password_changed, app, weak=False)
+    app.config.setdefault("PERMANENT_SESSION_LIFETIME", MAX_AGE)

@@ -1,0 +1,128 @@
+"""Typed configuration: defaults, then ``TASKMANAGER_*`` variables, then overrides.
+
+Every setting a deployment may change has a default that runs the embedded stack
+(SQLite, a broker on a SQLite file, an outbox folder for mail, local files), so
+``make run`` needs nothing installed. ``validate`` refuses a production start that
+still leans on those development defaults, naming the variable to set.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+# Only ever used in development and tests; production refuses it (see validate()).
+DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"  # noqa: S105
+
+# Settings without a built-in value in production: the variable that sets each.
+REQUIRED_IN_PRODUCTION = {
+    "SECRET_KEY": "TASKMANAGER_SECRET_KEY",
+    "DATABASE_URL": "TASKMANAGER_DATABASE_URL",
+    "BROKER_URL": "TASKMANAGER_BROKER_URL",
+}
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run; the message names the variable to fix."""
+
+
+def defaults(instance_path: str) -> dict[str, Any]:
+    """The embedded defaults: everything lives under the instance folder."""
+    return {
+        "ENV": "development",
+        "SECRET_KEY": DEV_SECRET_KEY,
+        "DATABASE_URL": f"sqlite:///{os.path.join(instance_path, 'taskmanager.sqlite3')}",
+        "BROKER_URL": f"sqla+sqlite:///{os.path.join(instance_path, 'broker.sqlite3')}",
+        # Rate limits and token revocation; empty means "in process / in the database".
+        "REDIS_URL": "",
+        "MAIL_BACKEND": "outbox",  # "outbox" writes .eml files; "smtp" sends for real
+        "OUTBOX_DIR": os.path.join(instance_path, "outbox"),
+        "MAIL_SERVER": "localhost",
+        "MAIL_PORT": 25,
+        "MAIL_USE_TLS": False,
+        "MAIL_USE_SSL": False,
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_DEFAULT_SENDER": "TaskManager <no-reply@taskmanager.local>",
+        "PROXY_COUNT": 0,  # how many proxies (nginx, a load balancer) stand in front
+        "TRUSTED_HOSTS": None,  # e.g. ["tasks.example.com"]; others answer 400
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "LOGIN_RATE_LIMIT": "10 per minute",
+        "JSON_LOGS": False,
+        "PREFERRED_URL_SCHEME": "http",
+        "BASE_URL": "http://127.0.0.1:5000",
+    }
+
+
+def load(app: Flask, overrides: Mapping[str, Any] | None) -> None:
+    """Fill ``app.config``: defaults < ``TASKMANAGER_*`` environment < ``overrides``."""
+    app.config.update(defaults(app.instance_path))
+    app.config.from_prefixed_env("TASKMANAGER")
+    if overrides:
+        app.config.update(overrides)
+    if app.config.get("TESTING"):
+        app.config["ENV"] = app.config.get("ENV", "testing")
+    _derive(app.config)
+
+
+def is_production(config: Mapping[str, Any]) -> bool:
+    return bool(config.get("ENV") == "production")
+
+
+def _derive(config: dict[str, Any]) -> None:
+    """Translate our settings into the keys each extension reads."""
+    config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(config["DATABASE_URL"])
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    redis_url = config["REDIS_URL"]
+    config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    config.setdefault("RATELIMIT_STRATEGY", "moving-window")
+    production = is_production(config)
+    config.setdefault("SESSION_COOKIE_NAME", "__Host-session" if production else "session")
+    config.setdefault("SESSION_COOKIE_SECURE", production)
+    config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    config.setdefault("REMEMBER_COOKIE_SECURE", production)
+    config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
+    if production:
+        config.setdefault("PREFERRED_URL_SCHEME", "https")
+
+
+def normalize_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever spelling the operator used."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def validate(config: Mapping[str, Any]) -> None:
+    """Fail fast, naming the variable, when production would run on dev defaults.
+
+    Raises:
+        ConfigError: a required setting is missing or still the development value.
+    """
+    if not is_production(config):
+        return
+    if not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEV_SECRET_KEY:
+        raise ConfigError(
+            "Set TASKMANAGER_SECRET_KEY to a long random value: production refuses the "
+            'development key. One way: python -c "import secrets; print(secrets.token_hex(32))"'
+        )
+    env = os.environ
+    for key, variable in REQUIRED_IN_PRODUCTION.items():
+        if key != "SECRET_KEY" and variable not in env and not _overridden(config, key):
+            raise ConfigError(
+                f"Set {variable}: production does not fall back to the embedded "
+                f"development {key.lower().replace('_', ' ')}."
+            )
+    if len(str(config["SECRET_KEY"])) < 32:
+        raise ConfigError("TASKMANAGER_SECRET_KEY is too short: use at least 32 characters.")
+
+
+def _overridden(config: Mapping[str, Any], key: str) -> bool:
+    # Tests and embedders may pass values to create_app() instead of the environment.
+    return bool(config.get("_EXPLICIT", {}).get(key))

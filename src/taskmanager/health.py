@@ -1,0 +1,69 @@
+"""Liveness and readiness probes for load balancers and orchestrators.
+
+``/livez`` touches nothing: it answers while the process can serve at all.
+``/readyz`` checks each dependency the app cannot work without and answers 503
+naming what failed, so an instance that lost its database leaves the pool. Both
+are exempt from sign-in, CSRF and rate limits.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask import Flask
+from flask import current_app
+from flask import jsonify
+from kombu import Connection
+from redis import Redis
+from sqlalchemy import text
+from werkzeug import Response
+
+from taskmanager.extensions import db
+from taskmanager.extensions import limiter
+
+bp = Blueprint("health", __name__)
+CHECK_TIMEOUT_SECONDS = 2.0
+
+
+@bp.get("/livez")
+def livez() -> Response:
+    return jsonify(status="ok")
+
+
+def _check_database() -> None:
+    db.session.execute(text("SELECT 1"))
+
+
+def _check_broker() -> None:
+    with Connection(
+        current_app.config["BROKER_URL"], connect_timeout=CHECK_TIMEOUT_SECONDS
+    ) as conn:
+        conn.ensure_connection(max_retries=1, timeout=CHECK_TIMEOUT_SECONDS)
+
+
+def _check_redis() -> None:
+    url = current_app.config["REDIS_URL"]
+    if url:
+        Redis.from_url(url, socket_timeout=CHECK_TIMEOUT_SECONDS).ping()
+
+
+CHECKS = {"database": _check_database, "broker": _check_broker, "redis": _check_redis}
+
+
+@bp.get("/readyz")
+def readyz() -> tuple[Response, int]:
+    failed: dict[str, str] = {}
+    for name, check in CHECKS.items():
+        try:
+            check()
+        except Exception as error:  # any failure means "not ready"; say which and why
+            failed[name] = type(error).__name__
+    if current_app.extensions.get("taskmanager.draining"):
+        failed["process"] = "shutting down"
+    if failed:
+        return jsonify(status="unavailable", failed=failed), 503
+    return jsonify(status="ok", checks=sorted(CHECKS)), 200
+
+
+def init_app(app: Flask) -> None:
+    limiter.exempt(bp)
+    app.register_blueprint(bp)

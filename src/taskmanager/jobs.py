@@ -1,0 +1,81 @@
+"""Celery wired the Flask way, and publishing jobs only after their transaction commits.
+
+``celery_init_app`` is the pattern from Flask's documentation: every task runs inside
+an app context, so jobs use the same ``db.session`` and config as views. Jobs take
+ids, never ORM objects, and are published by ``enqueue_after_commit``: a rolled-back
+change publishes nothing, and a worker never looks for a row that is not there yet.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery
+from celery import Task
+from flask import Flask
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from taskmanager.extensions import db
+
+_PENDING = "taskmanager_pending_jobs"
+
+
+def celery_config(config: dict[str, Any]) -> dict[str, Any]:
+    """Celery settings for the app's broker; reliability settings are not optional."""
+    broker_url = config["BROKER_URL"]
+    options: dict[str, Any] = {
+        "broker_url": broker_url,
+        "task_ignore_result": True,
+        # A job is acknowledged only once it has finished, and handed back to the queue
+        # if its worker dies: together with idempotent jobs, nothing is lost or repeated.
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "task_time_limit": 300,
+        "task_soft_time_limit": 240,
+        "broker_connection_retry_on_startup": True,
+        "worker_hijack_root_logger": False,
+        "beat_schedule": {},
+    }
+    if broker_url.startswith("redis"):
+        # Longer than the longest job, or Redis redelivers a job that is still running.
+        options["broker_transport_options"] = {"visibility_timeout": 3600}
+    options.update(config.get("CELERY", {}))
+    return options
+
+
+def celery_init_app(app: Flask) -> Celery:
+    class FlaskTask(Task):
+        def __call__(self, *args: object, **kwargs: object) -> object:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.config_from_object(celery_config(app.config))
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    return celery_app
+
+
+def enqueue_after_commit(task: Task, **kwargs: Any) -> None:
+    """Publish ``task`` with ``kwargs`` once the current transaction commits.
+
+    The job goes through this Flask app's Celery, not whichever Celery app was made
+    last in the process: tests and embedders may hold several apps at once.
+    """
+    celery_app: Celery = current_app.extensions["celery"]
+    session = db.session()
+    session.info.setdefault(_PENDING, []).append((celery_app.tasks[task.name], kwargs))
+
+
+@event.listens_for(Session, "after_commit")
+def _publish_pending(session: Session) -> None:
+    for task, kwargs in session.info.pop(_PENDING, []):
+        task.apply_async(kwargs=kwargs)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending(session: Session) -> None:
+    session.info.pop(_PENDING, None)

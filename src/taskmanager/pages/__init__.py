@@ -1,0 +1,1 @@
+"""Public and personal pages: landing, dashboard, development outbox."""

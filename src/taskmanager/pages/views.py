@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import os
+from email import policy
+from email.parser import BytesParser
+
+from flask import Blueprint
+from flask import abort
+from flask import current_app
+from flask import redirect
+from flask import render_template
+from flask import url_for
+from flask_security import auth_required
+from flask_security import current_user
+from werkzeug import Response
+from werkzeug.utils import safe_join
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def landing() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.dashboard"))
+    return render_template("pages/landing.html")
+
+
+@bp.get("/dashboard")
+@auth_required("session")
+def dashboard() -> str:
+    return render_template("pages/dashboard.html")
+
+
+def _outbox_enabled() -> bool:
+    return bool(
+        current_app.config["ENV"] == "development"
+        and current_app.config["MAIL_BACKEND"] == "outbox"
+    )
+
+
+@bp.get("/dev/outbox")
+def outbox() -> str:
+    """The development mailbox: every email the app 'sent', newest first."""
+    if not _outbox_enabled():
+        abort(404)
+    folder = current_app.config["OUTBOX_DIR"]
+    names = sorted(os.listdir(folder), reverse=True) if os.path.isdir(folder) else []
+    messages = []
+    for name in names[:100]:
+        with open(os.path.join(folder, name), "rb") as handle:
+            message = BytesParser(policy=policy.default).parse(handle, headersonly=True)
+        messages.append({"name": name, "to": message["To"], "subject": message["Subject"]})
+    return render_template("pages/outbox.html", messages=messages)
+
+
+@bp.get("/dev/outbox/<name>")
+def outbox_message(name: str) -> str:
+    if not _outbox_enabled():
+        abort(404)
+    path = safe_join(current_app.config["OUTBOX_DIR"], name)
+    if path is None or not name.endswith(".eml") or not os.path.isfile(path):
+        abort(404)
+    with open(path, "rb") as handle:
+        message = BytesParser(policy=policy.default).parse(handle)
+    text_part = message.get_body(preferencelist=("plain",))
+    body = text_part.get_content() if text_part is not None else ""
+    return render_template("pages/outbox_message.html", message=message, body=body)

@@ -1,0 +1,175 @@
+"""Fixtures: the app on real PostgreSQL and Redis, per-test rollback, clients, mail.
+
+Each pytest-xdist worker gets its own PostgreSQL database and Redis db number, made
+fresh and migrated once per run. A test's writes happen inside a transaction that is
+rolled back afterwards (sessions join it with savepoints), so tests never see each
+other's rows. Tests that need committed data (a real Celery worker or a live server
+reads with its own connections) use ``committed_app`` and are cleaned by truncation.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import psycopg
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from redis import Redis
+from sqlalchemy import text
+
+from taskmanager import create_app
+from taskmanager.extensions import db
+from tests.support.services import PG_ADMIN_DSN
+from tests.support.services import REDIS_HOST
+from tests.support.services import worker_index
+
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+DB_NAME = f"tm_test_{WORKER}"
+DATABASE_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{DB_NAME}"
+REDIS_DB = 1 + worker_index()
+REDIS_URL = f"redis://{REDIS_HOST}:6379/{REDIS_DB}"
+BROKER_DB = 8 + worker_index()
+BROKER_URL = f"redis://{REDIS_HOST}:6379/{BROKER_DB}"
+
+
+def base_config(tmp_path_factory: pytest.TempPathFactory, **extra: Any) -> dict[str, Any]:
+    instance = tmp_path_factory.mktemp("instance")
+    config: dict[str, Any] = {
+        "TESTING": True,
+        "ENV": "testing",
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        "DATABASE_URL": DATABASE_URL,
+        "BROKER_URL": BROKER_URL,
+        "REDIS_URL": REDIS_URL,
+        "RATELIMIT_STORAGE_URI": REDIS_URL,
+        "MAIL_BACKEND": "outbox",
+        "OUTBOX_DIR": str(instance / "outbox"),
+        "SERVER_NAME": None,
+    }
+    config.update(extra)
+    return config
+
+
+@pytest.fixture(scope="session")
+def database() -> str:
+    """A fresh, migrated PostgreSQL database for this worker."""
+    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+    Redis.from_url(REDIS_URL).flushdb()
+    Redis.from_url(BROKER_URL).flushdb()
+    return DATABASE_URL
+
+
+@pytest.fixture(scope="session")
+def app(database: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    app = create_app(base_config(tmp_path_factory))
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "app" in request.fixturenames:
+        Redis.from_url(REDIS_URL).flushdb()
+
+
+@pytest.fixture(autouse=True)
+def rollback(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Run the test inside one outer transaction that is rolled back at the end."""
+    if "app" not in request.fixturenames or "committed_app" in request.fixturenames:
+        yield
+        return
+    app: Flask = request.getfixturevalue("app")
+    with app.app_context():
+        engines = db._app_engines[app]
+        engine = engines[None]
+        connection = engine.connect()
+        outer = connection.begin()
+        engines[None] = connection  # type: ignore[assignment]
+        db.session.remove()
+        db.session.configure(join_transaction_mode="create_savepoint")
+    try:
+        yield
+    finally:
+        with app.app_context():
+            db.session.remove()
+        outer.rollback()
+        connection.close()
+        engines[None] = engine
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+TABLES_TO_KEEP = {"alembic_version"}
+
+
+@pytest.fixture
+def committed_app(app: Flask) -> Iterator[Flask]:
+    """The app with real commits, for workers and live servers; tables emptied after."""
+    yield app
+    with app.app_context():
+        db.session.remove()
+        tables = [t.name for t in db.metadata.sorted_tables if t.name not in TABLES_TO_KEEP]
+        with db.engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, url: str) -> str:
+    """The CSRF token from the form on ``url``, as a browser would submit it."""
+    page = client.get(url)
+    match = CSRF_RE.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {url} ({page.status_code})"
+    return match.group(1)
+
+
+def post_form(
+    client: FlaskClient,
+    url: str,
+    data: dict[str, Any],
+    *,
+    form_url: str | None = None,
+    **kwargs: Any,
+) -> Any:
+    token = csrf_token(client, form_url or url.split("?")[0])
+    return client.post(url, data={**data, "csrf_token": token}, **kwargs)
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Any:
+    from tests.factories import make_user
+
+    return lambda **kwargs: make_user(app, **kwargs)
+
+
+@pytest.fixture
+def user(make_user: Any) -> Any:
+    return make_user()
+
+
+@pytest.fixture
+def auth_client(app: Flask, user: Any) -> FlaskClient:
+    """A client signed in as ``user`` (session set up as a real sign-in would)."""
+    from tests.factories import sign_in
+
+    client = app.test_client()
+    sign_in(app, client, user)
+    return client
