@@ -16,6 +16,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from celery.contrib.testing.worker import start_worker
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -23,10 +24,13 @@ from redis import Redis
 from sqlalchemy import text
 
 from taskmanager import create_app
+from taskmanager import jobs
 from taskmanager.extensions import db
 from tests.support.services import PG_ADMIN_DSN
 from tests.support.services import REDIS_HOST
 from tests.support.services import worker_index
+from tests.support.smtp import Inbox
+from tests.support.smtp import SMTPServer
 
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 DB_NAME = f"tm_test_{WORKER}"
@@ -67,8 +71,28 @@ def database() -> str:
 
 
 @pytest.fixture(scope="session")
-def app(database: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    app = create_app(base_config(tmp_path_factory))
+def smtp_server() -> Iterator[SMTPServer]:
+    server = SMTPServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def inbox(smtp_server: SMTPServer) -> Inbox:
+    """The loopback SMTP server's mailbox, emptied for this test."""
+    smtp_server.inbox.messages.clear()
+    return smtp_server.inbox
+
+
+@pytest.fixture(scope="session")
+def app(database: str, smtp_server: SMTPServer, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    config = base_config(
+        tmp_path_factory,
+        MAIL_BACKEND="smtp",
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=smtp_server.port,
+    )
+    app = create_app(config)
     with app.app_context():
         upgrade()
     return app
@@ -81,12 +105,27 @@ def _fresh_rate_limits(request: pytest.FixtureRequest) -> Iterator[None]:
         Redis.from_url(REDIS_URL).flushdb()
 
 
+@pytest.fixture
+def enqueued() -> list[tuple[str, dict[str, Any]]]:
+    """Jobs published by a rolled-back test, as (task name, kwargs)."""
+    return []
+
+
 @pytest.fixture(autouse=True)
-def rollback(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Run the test inside one outer transaction that is rolled back at the end."""
+def rollback(
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+    enqueued: list[tuple[str, dict[str, Any]]],
+) -> Iterator[None]:
+    """Run the test inside one outer transaction that is rolled back at the end.
+
+    Jobs are recorded in ``enqueued`` instead of published: no worker could see this
+    test's uncommitted rows. Tests of real delivery use ``committed_app``.
+    """
     if "app" not in request.fixturenames or "committed_app" in request.fixturenames:
         yield
         return
+    monkeypatch.setattr(jobs, "publish", lambda task, kwargs: enqueued.append((task.name, kwargs)))
     app: Flask = request.getfixturevalue("app")
     with app.app_context():
         engines = db._app_engines[app]
@@ -107,6 +146,12 @@ def rollback(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture
+def worker(committed_app: Flask, _celery_worker: Any) -> Any:
+    """A real Celery worker (in this process, on the Redis broker) running the jobs."""
+    return _celery_worker
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
@@ -117,6 +162,13 @@ def runner(app: Flask) -> Any:
 
 
 TABLES_TO_KEEP = {"alembic_version"}
+
+
+@pytest.fixture(scope="session")
+def _celery_worker(app: Flask) -> Iterator[Any]:
+    celery_app = app.extensions["celery"]
+    with start_worker(celery_app, pool="solo", perform_ping_check=False) as worker:
+        yield worker
 
 
 @pytest.fixture

@@ -13,13 +13,13 @@ from taskmanager import cli
 from taskmanager import config as config_module
 from taskmanager import errors
 from taskmanager import health
+from taskmanager import rate_limits
 from taskmanager import security_headers
 from taskmanager.accounts import security as account_security
 from taskmanager.accounts import sessions
 from taskmanager.accounts.views import bp as accounts_bp
 from taskmanager.extensions import csrf
 from taskmanager.extensions import db
-from taskmanager.extensions import limiter
 from taskmanager.extensions import mail
 from taskmanager.extensions import migrate
 from taskmanager.jobs import celery_init_app
@@ -56,7 +56,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
     mail.init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
+    rate_limits.init_app(app)
     security_headers.init_app(app)
     account_security.init_app(app)
     sessions.init_app(app)

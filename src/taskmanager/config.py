@@ -47,6 +47,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MAIL_USERNAME": None,
         "MAIL_PASSWORD": None,
         "MAIL_DEFAULT_SENDER": "TaskManager <no-reply@taskmanager.local>",
+        # Flask-Mail would otherwise drop all mail when TESTING is on; MAIL_BACKEND
+        # decides where mail goes, and tests deliver to a real SMTP server.
+        "MAIL_SUPPRESS_SEND": False,
         "PROXY_COUNT": 0,  # how many proxies (nginx, a load balancer) stand in front
         "TRUSTED_HOSTS": None,  # e.g. ["tasks.example.com"]; others answer 400
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
@@ -81,14 +84,21 @@ def _derive(config: dict[str, Any]) -> None:
     config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     config.setdefault("RATELIMIT_STRATEGY", "moving-window")
     production = is_production(config)
-    config.setdefault("SESSION_COOKIE_NAME", "__Host-session" if production else "session")
-    config.setdefault("SESSION_COOKIE_SECURE", production)
-    config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    config.setdefault("REMEMBER_COOKIE_SECURE", production)
-    config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
-    if production:
-        config.setdefault("PREFERRED_URL_SCHEME", "https")
+    explicit = config.get("_EXPLICIT", {})
+    # Flask has its own defaults for these keys, so set them unless the caller did.
+    cookies = {
+        # __Host- cookies are only accepted over HTTPS, for this exact host, on path /.
+        "SESSION_COOKIE_NAME": "__Host-session" if production else "session",
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "PREFERRED_URL_SCHEME": "https" if production else config["PREFERRED_URL_SCHEME"],
+    }
+    for key, value in cookies.items():
+        if not explicit.get(key):
+            config[key] = value
 
 
 def normalize_database_url(url: str) -> str:

@@ -34,6 +34,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     SQLite has no time zone type and hands naive values back; this type stores UTC
     and always returns an aware value, so comparisons never mix naive and aware.
+    Naive values coming in are read as UTC.
     """
 
     impl = DateTime(timezone=True)
@@ -43,7 +44,8 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError("Naive datetimes are ambiguous: pass an aware datetime (UTC).")
+            # Flask-Security hands us naive UTC; anything naive is taken as UTC.
+            return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:

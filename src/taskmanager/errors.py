@@ -17,6 +17,7 @@ from flask import g
 from flask import jsonify
 from flask import render_template
 from flask import request
+from flask.globals import _cv_request as _request_ctx
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
 
@@ -116,6 +117,10 @@ def error_response(
         if status >= 500 and request_id:
             body["request_id"] = request_id
         response = jsonify(body)
+    elif _request_ctx.get().url_adapter is None:
+        # The request never got a URL adapter (an untrusted Host): no template can
+        # build links, so answer in plain words.
+        response = Response(f"{status}: {message}", mimetype="text/plain")
     else:
         response = Response(
             render_template("error.html", status=status, message=message, request_id=request_id),

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_mail import Mail
 from flask_migrate import Migrate
-from flask_security import Security
 from flask_sqlalchemy import SQLAlchemy
-from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
 
 from taskmanager.db import Base
@@ -19,10 +15,8 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 mail = Mail()
 csrf = CSRFProtect()
-security = Security()
-talisman = Talisman()
-# Storage comes from RATELIMIT_STORAGE_URI: Redis in production, memory in development.
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Flask-Limiter and flask-talisman keep per-app settings on their own objects, so
+# each app makes its own (rate_limits.py, security_headers.py).
 
 # Models subclass ``Model``: Flask-SQLAlchemy's class at run time, our typed base for mypy.
 if TYPE_CHECKING:

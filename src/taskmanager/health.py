@@ -18,7 +18,7 @@ from sqlalchemy import text
 from werkzeug import Response
 
 from taskmanager.extensions import db
-from taskmanager.extensions import limiter
+from taskmanager.rate_limits import limiter_for
 
 bp = Blueprint("health", __name__)
 CHECK_TIMEOUT_SECONDS = 2.0
@@ -65,5 +65,5 @@ def readyz() -> tuple[Response, int]:
 
 
 def init_app(app: Flask) -> None:
-    limiter.exempt(bp)
+    limiter_for(app).exempt(bp)
     app.register_blueprint(bp)

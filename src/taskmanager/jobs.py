@@ -70,10 +70,14 @@ def enqueue_after_commit(task: Task, **kwargs: Any) -> None:
     session.info.setdefault(_PENDING, []).append((celery_app.tasks[task.name], kwargs))
 
 
+def publish(task: Task, kwargs: dict[str, Any]) -> None:
+    task.apply_async(kwargs=kwargs)
+
+
 @event.listens_for(Session, "after_commit")
 def _publish_pending(session: Session) -> None:
     for task, kwargs in session.info.pop(_PENDING, []):
-        task.apply_async(kwargs=kwargs)
+        publish(task, kwargs)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_talisman import Talisman
 
 from taskmanager.config import is_production
-from taskmanager.extensions import talisman
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -23,7 +23,8 @@ CONTENT_SECURITY_POLICY = {
 
 def init_app(app: Flask) -> None:
     production = is_production(app.config)
-    talisman.init_app(
+    # One Talisman per app: it keeps its options on itself, not on the app.
+    Talisman(
         app,
         content_security_policy=CONTENT_SECURITY_POLICY,
         content_security_policy_nonce_in=["script-src"],

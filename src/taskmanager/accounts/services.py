@@ -11,12 +11,12 @@ from sqlalchemy import select
 
 from taskmanager.accounts import sessions
 from taskmanager.accounts.models import User
+from taskmanager.accounts.security import current_security
 from taskmanager.db import utcnow
 from taskmanager.errors import Conflict
 from taskmanager.errors import NotFound
 from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import db
-from taskmanager.extensions import security
 
 
 @cache
@@ -25,7 +25,7 @@ def time_zones() -> tuple[str, ...]:
 
 
 def normalize_email(email: str) -> str:
-    return str(security._mail_util.normalize(email.strip()))
+    return str(current_security().mail_util.normalize(email.strip()))
 
 
 def find_by_email(email: str) -> User | None:
@@ -55,7 +55,7 @@ def create_user(
     normalized = normalize_email(email)
     if find_by_email(normalized) is not None:
         raise Conflict(f"An account for {normalized} already exists.")
-    datastore = security.datastore
+    datastore = current_security().datastore
     user = datastore.create_user(
         email=normalized,
         password=hash_password(password),

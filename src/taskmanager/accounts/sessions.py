@@ -104,6 +104,9 @@ def init_app(app: Flask) -> None:
     def on_authenticated(sender: Any, user: User, **extra: Any) -> None:
         end_current()
         start(user)
+        # Not every Flask-Security view commits after signing in (the two-factor
+        # step does not); without its row the new session would be refused.
+        db.session.commit()
 
     def on_logged_out(sender: Any, user: User, **extra: Any) -> None:
         end_current()

@@ -1,0 +1,51 @@
+"""TOTP two-factor: set up with an authenticator app, then required at every sign-in."""
+
+from taskmanager.accounts.security import current_security
+from tests.accounts.test_sessions import sign_in
+from tests.conftest import post_form
+
+
+def totp_code(app, secret):
+    with app.app_context():
+        return current_security()._totp_factory.generate_totp_password(secret)
+
+
+def enable_two_factor(app, client, user):
+    sign_in(client, user.email)
+    response = post_form(client, "/tf-setup", {"setup": "authenticator"})
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    with client.session_transaction() as session:
+        secret = session["tf_totp_secret"]
+    response = post_form(
+        client, "/tf-validate", {"code": totp_code(app, secret)}, form_url="/tf-setup"
+    )
+    assert response.status_code == 302
+    return secret
+
+
+def test_after_setup_sign_in_needs_the_authenticator_code(app, client, user):
+    secret = enable_two_factor(app, client, user)
+    client.post("/logout", data={"csrf_token": _token(client)})
+
+    browser = app.test_client()
+    first_step = sign_in(browser, user.email)
+    assert first_step.status_code == 302
+    assert browser.get("/dashboard").status_code == 302  # not signed in yet
+
+    second_step = post_form(browser, "/tf-validate", {"code": totp_code(app, secret)})
+    assert second_step.status_code == 302, second_step.get_data(as_text=True)[-1500:]
+    assert browser.get("/dashboard").status_code == 200
+
+
+def test_a_wrong_code_does_not_sign_in(app, client, user):
+    enable_two_factor(app, client, user)
+    browser = app.test_client()
+    sign_in(browser, user.email)
+    post_form(browser, "/tf-validate", {"code": "000000"})
+    assert browser.get("/dashboard").status_code == 302
+
+
+def _token(client):
+    from tests.conftest import csrf_token
+
+    return csrf_token(client, "/account/settings")
