@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := taskmanager
+# Everything the embedded default writes (SQLite files, outbox, uploads) lives here.
+export TASKMANAGER_INSTANCE_PATH ?= $(CURDIR)/instance
 
 .PHONY: install run test lint fmt system-deps services bench bench-layers compare fuzz clean
 
@@ -22,7 +24,8 @@ run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo
 	@echo "TaskManager: http://127.0.0.1:$(PORT)  (Ctrl-C stops web, worker and beat)"
-	PORT=$(PORT) $(BIN)/honcho --procfile Procfile.dev start
+	PATH="$(CURDIR)/$(BIN):$$PATH" TASKMANAGER_BASE_URL=http://127.0.0.1:$(PORT) \
+		$(BIN)/honcho --procfile Procfile.dev start --port $(PORT)
 
 system-deps:
 	scripts/ensure-system.sh

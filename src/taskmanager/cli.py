@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from flask.cli import with_appcontext
 
 from taskmanager.accounts import services as accounts
 from taskmanager.demo import DEMO_EMAIL
@@ -44,6 +45,7 @@ def deactivate_user(email: str) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo() -> None:
     """Create the demo data (safe to run again)."""
     create_demo()

@@ -1,0 +1,40 @@
+from sqlalchemy import select
+
+from taskmanager.accounts.models import User
+from taskmanager.demo import DEMO_EMAIL
+from taskmanager.extensions import db
+
+
+def find(app, email):
+    with app.app_context():
+        return db.session.scalar(select(User).where(User.email == email))
+
+
+def test_users_create_makes_a_confirmed_staff_account(app, runner):
+    result = runner.invoke(
+        args=["users", "create", "Ops@Example.com", "--password", "lantern orbit violet tractor",
+              "--staff", "--confirmed"]
+    )
+    assert result.exit_code == 0, result.output
+    user = find(app, "ops@example.com")
+    assert user.is_staff and user.confirmed_at is not None
+
+
+def test_users_create_refuses_a_taken_email_with_a_clear_message(runner, user):
+    result = runner.invoke(args=["users", "create", user.email, "--password", "whatever long"])
+    assert result.exit_code != 0
+    assert "already exists" in result.output
+
+
+def test_users_deactivate_names_an_unknown_email(runner):
+    result = runner.invoke(args=["users", "deactivate", "ghost@example.com"])
+    assert result.exit_code != 0
+    assert "ghost@example.com" in result.output
+
+
+def test_demo_is_idempotent_and_prints_the_login(app, runner):
+    first = runner.invoke(args=["demo"])
+    second = runner.invoke(args=["demo"])
+    assert first.exit_code == second.exit_code == 0
+    assert DEMO_EMAIL in first.output
+    assert find(app, DEMO_EMAIL) is not None
