@@ -12,8 +12,15 @@ def find(app, email):
 
 def test_users_create_makes_a_confirmed_staff_account(app, runner):
     result = runner.invoke(
-        args=["users", "create", "Ops@Example.com", "--password", "lantern orbit violet tractor",
-              "--staff", "--confirmed"]
+        args=[
+            "users",
+            "create",
+            "Ops@Example.com",
+            "--password",
+            "lantern orbit violet tractor",
+            "--staff",
+            "--confirmed",
+        ]
     )
     assert result.exit_code == 0, result.output
     user = find(app, "ops@example.com")
