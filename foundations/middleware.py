@@ -130,7 +130,8 @@ class LoggingMiddleware:
     always do), so the duration includes iterating the body, not just the view. The
     message is ``format(record)``; the record also carries ``method``, ``path``,
     ``status`` (an int), ``duration_ms``, ``bytes_sent`` and ``request_id`` as
-    attributes, for a JSON formatter, plus whatever ``fields(environ)`` returns.
+    attributes, for a JSON formatter, plus whatever ``fields(environ)`` returns (its
+    names must not clash with LogRecord's own, such as ``name`` or ``msg``).
     Nothing is measured when the logger would drop the record anyway.
     """
 
@@ -240,8 +241,9 @@ class _LoggedResponse:
         return AccessRecord(
             started=self.started,
             method=_printable(self.environ.get("REQUEST_METHOD", "")),
-            path=_printable(_text(self.environ.get("SCRIPT_NAME", "")))
-            + _printable(_text(self.environ.get("PATH_INFO", ""))),
+            path=_printable(
+                _text(self.environ.get("SCRIPT_NAME", "") + self.environ.get("PATH_INFO", ""))
+            ),
             status=status,
             duration_ms=(self.middleware.clock() - self.clock_start) * 1000,
             bytes_sent=self.bytes_sent,
@@ -403,8 +405,8 @@ class _GuardedBody:
 
     def __iter__(self) -> Iterator[bytes]:
         try:
-            # Not ``yield from``: it would also close() the body when this generator
-            # is garbage-collected, a second close after ours.
+            # A plain loop, not ``yield from``, which would forward close() to the body's
+            # iterator when this generator is collected: closing stays our job, once.
             for chunk in self.body:  # noqa: UP028
                 yield chunk
         except Exception:
