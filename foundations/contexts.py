@@ -73,6 +73,7 @@ def get_db() -> sqlite3.Connection:
     """This app context's connection, opened on first use and closed at teardown."""
     if "db" not in g:
         g.db = sqlite3.connect(current_app.config["DATABASE"])
+        # A demo shortcut: the schema is made on connect; the product has migrations.
         g.db.execute("CREATE TABLE IF NOT EXISTS visit (name TEXT NOT NULL)")
     db: sqlite3.Connection = g.db
     return db
