@@ -15,8 +15,10 @@ from wsgiref.types import StartResponse
 from wsgiref.types import WSGIApplication
 from wsgiref.types import WSGIEnvironment
 
+import flask
 import pytest
 
+from foundations import flask_app
 from foundations import middleware
 from foundations import raw_wsgi
 from foundations.middleware import ERROR_PAGE
@@ -476,3 +478,18 @@ def test_chaining_in_any_order_keeps_every_behaviour(
     body = Body()
     call(chain(order, app_with(body)), "GET", "/")
     assert body.closes == 1
+
+
+def test_flask_views_see_the_request_id_when_wsgi_app_is_wrapped() -> None:
+    # Flask's advice, and how the product uses these classes: wrap app.wsgi_app, so
+    # `app` stays the Flask object with its test client, CLI and config.
+    app = flask_app.create_app()
+
+    @app.get("/request-id")
+    def show_request_id() -> str:
+        return str(flask.request.environ[REQUEST_ID_KEY])
+
+    app.wsgi_app = RequestIdMiddleware(app.wsgi_app)  # type: ignore[method-assign]
+    response = app.test_client().get("/request-id", headers={"X-Request-ID": "from-proxy"})
+    assert response.text == "from-proxy"
+    assert response.headers["X-Request-ID"] == "from-proxy"

@@ -175,6 +175,23 @@ def test_head_sends_the_headers_of_get_without_a_body(app: WSGIApplication) -> N
     assert head.header("Content-Length") == str(len(get.body))
 
 
+@pytest.mark.parametrize(
+    ("method", "url"), [("PUT", "/"), ("DELETE", "/submit"), ("PATCH", "/greet")]
+)
+def test_other_methods_are_405_too(app: WSGIApplication, method: str, url: str) -> None:
+    result = call(app, method, url)
+    assert result.code == 405
+    assert result.header("Allow")
+
+
+def test_invalid_utf8_in_path_query_and_body_is_answered_not_fatal(app: WSGIApplication) -> None:
+    # Raw WSGI decodes %FF to U+FFFD; Werkzeug keeps it as the text "%FF". Either is safe.
+    assert "<h1>Hello, " in call(app, "GET", "/hello/%FF").text
+    assert "<h1>Hello, " in call(app, "GET", "/greet?name=%FF").text
+    result = call(app, "POST", "/submit", body=b"message=%FF", content_type=FORM)
+    assert "<h1>You submitted: " in result.text
+
+
 @pytest.mark.parametrize("url", ["/nope", "/static", "/HELLO/Alice", "/submit/extra"])
 def test_anything_else_is_a_404_page(app: WSGIApplication, url: str) -> None:
     result = call(app, "GET", url)
