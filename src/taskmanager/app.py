@@ -13,6 +13,7 @@ from taskmanager import cli
 from taskmanager import config as config_module
 from taskmanager import errors
 from taskmanager import health
+from taskmanager import observability
 from taskmanager import rate_limits
 from taskmanager import security_headers
 from taskmanager.accounts import security as account_security
@@ -68,6 +69,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     app.register_blueprint(accounts_bp)
     cli.init_app(app)
 
+    observability.init_app(app)
     if app.config["PROXY_COUNT"]:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
