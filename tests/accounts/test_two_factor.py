@@ -49,3 +49,25 @@ def _token(client):
     from tests.conftest import csrf_token
 
     return csrf_token(client, "/account/settings")
+
+
+def test_a_recovery_code_signs_in_once_when_the_phone_is_lost(app, client, user):
+    enable_two_factor(app, client, user)
+    with app.app_context():
+        from taskmanager.accounts.models import User
+        from taskmanager.extensions import db
+
+        stored = db.session.get(User, user.id)
+        codes = current_security().mf_recovery_codes_util.create_recovery_codes(stored)
+        db.session.commit()
+
+    browser = app.test_client()
+    sign_in(browser, user.email)
+    used = post_form(browser, "/mf-recovery", {"code": codes[0]}, form_url="/tf-validate")
+    assert used.status_code == 302
+    assert browser.get("/dashboard").status_code == 200
+
+    again = app.test_client()
+    sign_in(again, user.email)
+    post_form(again, "/mf-recovery", {"code": codes[0]}, form_url="/tf-validate")
+    assert again.get("/dashboard").status_code == 302
