@@ -1,0 +1,5 @@
+"""``python -m comparison serve ...``: see ``comparison/launcher.py``."""
+
+from comparison.launcher import main
+
+main()

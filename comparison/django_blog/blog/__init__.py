@@ -1,0 +1,1 @@
+"""The blog app: users, posts, bearer tokens and the JSON API."""

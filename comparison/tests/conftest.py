@@ -1,0 +1,89 @@
+"""Fixtures for the one black-box suite: a real server per framework, and a client.
+
+Each test runs once per framework (``test_x[flask]``, ``[django]``, ``[fastapi]``;
+``pytest -k flask`` picks one). pytest groups the tests by framework, so each
+server starts once, against a fresh SQLite database, and stops before the next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from comparison.tests.helpers import FRAMEWORKS
+from comparison.tests.helpers import PASSWORD
+from comparison.tests.helpers import SECRET_KEY
+from comparison.tests.helpers import TOKEN_TTL
+from comparison.tests.helpers import Account
+from comparison.tests.helpers import unique_name
+from comparison.tests.servers import Server
+from comparison.tests.servers import running_server
+
+
+@pytest.fixture(scope="session", params=FRAMEWORKS)
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    env = {"BLOG_SECRET_KEY": SECRET_KEY, "BLOG_TOKEN_TTL": str(TOKEN_TTL)}
+    workdir = tmp_path_factory.mktemp(request.param)
+    with running_server(request.param, workdir, env=env) as running:
+        yield running
+
+
+@pytest.fixture
+def api(server: Server) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.base_url, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture
+def register(api: httpx.Client) -> Callable[..., Account]:
+    """Register a fresh user through the API and log them in."""
+
+    def register(**fields: str) -> Account:
+        username = fields.get("username") or unique_name()
+        email = fields.get("email") or f"{username.lower()}@example.com"
+        password = fields.get("password") or PASSWORD
+        created = api.post(
+            "/api/v1/users", json={"username": username, "email": email, "password": password}
+        )
+        assert created.status_code == 201, created.text
+        issued = api.post("/api/v1/tokens", json={"email": email, "password": password})
+        assert issued.status_code == 200, issued.text
+        return Account(
+            id=created.json()["id"],
+            username=username,
+            email=email,
+            password=password,
+            token=issued.json()["access_token"],
+        )
+
+    return register
+
+
+@pytest.fixture
+def author(register: Callable[..., Account]) -> Account:
+    return register()
+
+
+@pytest.fixture
+def stranger(register: Callable[..., Account]) -> Account:
+    return register()
+
+
+@pytest.fixture
+def publish(api: httpx.Client) -> Callable[..., dict[str, Any]]:
+    """Create a post as ``account`` and return its JSON."""
+
+    def publish(account: Account, title: str = "A title", body: str = "A body") -> dict[str, Any]:
+        response = api.post(
+            "/api/v1/posts", json={"title": title, "body": body}, headers=account.headers
+        )
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    return publish
