@@ -71,6 +71,9 @@ APPS = {
     ),
 }
 SERVERS = ("gunicorn", "uvicorn", "granian")
+# Granian's WSGI default is backpressure/2 threads per worker (256 at 2 workers): Django
+# keeps one PostgreSQL connection per thread and runs past max_connections (100).
+GRANIAN_WSGI_THREADS = 8
 
 
 def server_command(app: App, server: str, host: str, port: int, workers: int) -> list[str]:
@@ -84,6 +87,7 @@ def server_command(app: App, server: str, host: str, port: int, workers: int) ->
             "--workers", str(workers),
             "--working-dir", str(app.workdir),
             "--no-ws",
+            *(["--blocking-threads", str(GRANIAN_WSGI_THREADS)] if app.interface == "wsgi" else []),
             *(["--factory"] if app.factory else []),
             app.target,
         ]  # fmt: skip

@@ -10,6 +10,7 @@ from flask import url_for
 from flask_jwt_extended import get_current_user
 from flask_jwt_extended import jwt_required
 from sqlalchemy import ColumnElement
+from sqlalchemy import func
 from sqlalchemy import select
 
 from comparison.flask_blog.errors import Forbidden
@@ -29,12 +30,14 @@ def page_of_posts(
 ) -> dict[str, Any]:
     """One page, newest first, in the list shape shared by /posts and a user's posts."""
     query = select(Post).order_by(Post.created_at.desc(), Post.id.desc())
+    # Counted on posts alone: db.paginate() would count its subquery, author join included.
+    count = select(func.count()).select_from(Post)
     if where is not None:
-        query = query.where(where)
-    result = db.paginate(query, page=page, per_page=per_page, error_out=False)
+        query, count = query.where(where), count.where(where)
+    posts = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page))
     return {
-        "posts": [post_json(post) for post in result.items],
-        "total": result.total,
+        "posts": [post_json(post) for post in posts],
+        "total": db.session.scalar(count),
         "page": page,
         "per_page": per_page,
     }

@@ -14,14 +14,14 @@ from typing import Any
 import httpx
 import pytest
 
+from comparison.harness import Server
+from comparison.harness import running_server
 from comparison.tests.helpers import FRAMEWORKS
 from comparison.tests.helpers import PASSWORD
 from comparison.tests.helpers import SECRET_KEY
 from comparison.tests.helpers import TOKEN_TTL
 from comparison.tests.helpers import Account
 from comparison.tests.helpers import unique_name
-from comparison.tests.servers import Server
-from comparison.tests.servers import running_server
 
 
 @pytest.fixture(scope="session", params=FRAMEWORKS)

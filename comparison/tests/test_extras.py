@@ -3,8 +3,8 @@
 import httpx
 import pytest
 
+from comparison.harness import Server
 from comparison.tests.helpers import assert_error
-from comparison.tests.servers import Server
 
 pytestmark = pytest.mark.xdist_group("comparison")
 

@@ -1,4 +1,7 @@
-"""Start one blog through the launcher on a free loopback port, and stop it again."""
+"""Start one blog through the launcher on a free loopback port, and stop it again.
+
+Used by the black-box tests and by the benchmark alike.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 STARTUP_TIMEOUT = 90.0  # seconds: migrations plus two workers booting on a busy box
 STOP_TIMEOUT = 20.0
 
@@ -25,6 +28,7 @@ class Server:
     name: str
     base_url: str
     log: Path
+    pid: int  # the server's master process (the launcher execs into it)
 
 
 def free_port() -> int:
@@ -56,19 +60,30 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextlib.contextmanager
 def running_server(
-    name: str, workdir: Path, *, env: dict[str, str], workers: int = 2
+    name: str,
+    workdir: Path,
+    *,
+    env: dict[str, str],
+    workers: int = 2,
+    database_url: str | None = None,
+    server: str | None = None,
 ) -> Iterator[Server]:
-    """``python -m comparison serve NAME`` on a fresh SQLite file, healthy on entry."""
+    """``python -m comparison serve NAME``, healthy on entry, stopped on exit.
+
+    The database defaults to a fresh SQLite file in ``workdir``; ``server`` to the
+    app's idiomatic one.
+    """
     port = free_port()
-    log = workdir / "server.log"
+    log = workdir / f"{name}-{server or 'default'}.log"
     command = [
         sys.executable, "-m", "comparison", "serve", name,
         "--port", str(port),
         "--workers", str(workers),
-        "--database-url", f"sqlite:///{workdir / 'blog.sqlite3'}",
+        "--database-url", database_url or f"sqlite:///{workdir / 'blog.sqlite3'}",
+        *(["--server", server] if server else []),
     ]  # fmt: skip
     with log.open("wb") as output:
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # noqa: S603 (our own argv, no shell)
             command,
             cwd=ROOT,
             env={**os.environ, **env},
@@ -76,10 +91,10 @@ def running_server(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    server = Server(name=name, base_url=f"http://127.0.0.1:{port}", log=log)
+    running = Server(name=name, base_url=f"http://127.0.0.1:{port}", log=log, pid=process.pid)
     try:
-        _wait_until_healthy(process, server)
-        yield server
+        _wait_until_healthy(process, running)
+        yield running
     finally:
         _stop(process)
 
