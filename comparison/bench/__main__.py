@@ -132,6 +132,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
+    load_before = os.getloadavg()[0]  # the box may be shared: say how busy it was
     pg_user = database.superuser()
     urls = {app: database.recreate_database(pg_user, f"blog_{app}") for app in APPS}
     results: list[dict[str, Any]] = []
@@ -151,6 +152,8 @@ def main(argv: list[str] | None = None) -> None:
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "command": " ".join(["python -m comparison.bench", *(argv or sys.argv[1:])]),
         "elapsed_s": round(time.monotonic() - started),
+        "loadavg_start": round(load_before, 1),
+        "loadavg_end": round(os.getloadavg()[0], 1),
     }
     document = {"meta": meta, "results": results}
     (args.out / "results.json").write_text(json.dumps(document, indent=2))

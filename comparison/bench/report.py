@@ -130,7 +130,13 @@ def markdown(document: dict[str, Any], chart_name: str) -> str:
         "`GET /api/v1/posts/<id>`; `list page` = `GET /api/v1/posts?page=1` (20 posts and "
         "the total count); `create post` = authenticated `POST /api/v1/posts`.",
         "- Two cores are shared by wrk, PostgreSQL and the server under test: the figures "
-        "are for comparing the three apps side by side in one run, not absolute capacity.",
+        "are for comparing the three apps side by side in one run, not absolute capacity."
+        + (
+            f" One-minute load average: {meta['loadavg_start']} at the start, "
+            f"{meta['loadavg_end']} at the end."
+            if "loadavg_start" in meta
+            else ""
+        ),
         "",
         "Versions: " + ", ".join(f"{p} {_version(p)}" for p in PACKAGES) + ".",
         "",
