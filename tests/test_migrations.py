@@ -8,12 +8,17 @@ from flask_migrate import upgrade
 
 from taskmanager import create_app
 from taskmanager.extensions import db
+from taskmanager.tasks.search import is_search_object
 from tests.support.services import PG_ADMIN_DSN
 
 
 def drift(app):
     with app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        opts = {
+            "compare_type": True,
+            "include_object": lambda obj, name, *rest: not is_search_object(name),
+        }
+        context = MigrationContext.configure(connection, opts=opts)
         return compare_metadata(context, db.metadata)
 
 

@@ -16,6 +16,7 @@ from taskmanager import health
 from taskmanager import observability
 from taskmanager import rate_limits
 from taskmanager import security_headers
+from taskmanager import templating
 from taskmanager.accounts import security as account_security
 from taskmanager.accounts import sessions
 from taskmanager.accounts.views import bp as accounts_bp
@@ -24,7 +25,11 @@ from taskmanager.extensions import db
 from taskmanager.extensions import mail
 from taskmanager.extensions import migrate
 from taskmanager.jobs import celery_init_app
+from taskmanager.orgs.views import bp as orgs_bp
+from taskmanager.orgs.workspace import workspace
 from taskmanager.pages.views import bp as pages_bp
+from taskmanager.projects import views as project_views  # noqa: F401 - adds its routes
+from taskmanager.tasks import views as task_views  # noqa: F401 - adds its routes
 
 MIGRATIONS = os.path.join(os.path.dirname(__file__), "migrations")
 
@@ -67,6 +72,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     health.init_app(app)
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(orgs_bp)
+    # Project and task pages added their routes to the workspace blueprint on import.
+    app.register_blueprint(workspace)
+    templating.init_app(app)
     cli.init_app(app)
 
     observability.init_app(app)

@@ -85,6 +85,13 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    # Full-text search lives outside the models; autogenerate must leave it alone.
+    from taskmanager.tasks.search import is_search_object
+
+    return not is_search_object(name)
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -106,6 +113,7 @@ def run_migrations_online():
     conf_args = current_app.extensions["migrate"].configure_args
     conf_args.setdefault("render_item", render_item)
     conf_args.setdefault("compare_type", True)
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -15,6 +15,11 @@ from flask_security import current_user
 from werkzeug import Response
 from werkzeug.utils import safe_join
 
+from taskmanager import tenancy
+from taskmanager.orgs import invitations
+from taskmanager.orgs import services as orgs
+from taskmanager.tasks import services as tasks
+
 bp = Blueprint("pages", __name__)
 
 
@@ -28,7 +33,14 @@ def landing() -> str | Response:
 @bp.get("/dashboard")
 @auth_required("session")
 def dashboard() -> str:
-    return render_template("pages/dashboard.html")
+    memberships = orgs.memberships_of(current_user)
+    tenancy.enter(m.organization_id for m in memberships)
+    return render_template(
+        "pages/dashboard.html",
+        memberships=memberships,
+        mine=tasks.dashboard(user=current_user),
+        invitations=invitations.for_email(current_user.email),
+    )
 
 
 def _outbox_enabled() -> bool:

@@ -1,0 +1,207 @@
+"""Organizations and memberships: create, rename, delete, roles, ownership.
+
+Access starts here: ``access`` finds the caller's membership (or answers NotFound,
+never Forbidden, so another tenant's ids cannot be probed) and scopes the rest of
+the request to that organization.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from sqlalchemy import func
+from sqlalchemy import select
+
+from taskmanager import tenancy
+from taskmanager.accounts.models import User
+from taskmanager.activity import services as activity
+from taskmanager.errors import Conflict
+from taskmanager.errors import NotFound
+from taskmanager.errors import ValidationFailed
+from taskmanager.extensions import db
+from taskmanager.orgs.models import Membership
+from taskmanager.orgs.models import Organization
+from taskmanager.policy import Action
+from taskmanager.policy import Role
+from taskmanager.policy import require
+
+RESERVED_SLUGS = {"new", "admin", "api", "static", "settings"}
+
+
+def slugify(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:50]
+    return slug or "team"
+
+
+def _valid_name(name: str) -> str:
+    name = (name or "").strip()
+    if not 1 <= len(name) <= 120:
+        raise ValidationFailed(details={"name": "Give a name of 1 to 120 characters."})
+    return name
+
+
+def memberships_of(user: User) -> list[Membership]:
+    query = (
+        select(Membership)
+        .join(Membership.organization)
+        .where(Membership.user_id == user.id)
+        .order_by(func.lower(Organization.name))
+    )
+    return list(db.session.scalars(query))
+
+
+def access(*, user: User, slug: str | None = None, org_id: int | None = None) -> Membership:
+    """The caller's membership in an organization, scoping this request to it.
+
+    Raises:
+        NotFound: no such organization, or the user is not a member of it.
+    """
+    query = select(Membership).join(Membership.organization).where(Membership.user_id == user.id)
+    if slug is not None:
+        query = query.where(Organization.slug == slug)
+    else:
+        query = query.where(Organization.id == org_id)
+    membership = db.session.scalar(query)
+    if membership is None:
+        raise NotFound("No such organization, or you are not a member of it.")
+    tenancy.enter({membership.organization_id})
+    return membership
+
+
+def create_organization(*, owner: User, name: str) -> Organization:
+    name = _valid_name(name)
+    base = slugify(name)
+    slug = base
+    taken = set(
+        db.session.scalars(select(Organization.slug).where(Organization.slug.like(f"{base}%")))
+    )
+    while slug in taken or slug in RESERVED_SLUGS:
+        slug = f"{base}-{secrets.token_hex(2)}"
+    org = Organization(name=name, slug=slug)
+    db.session.add(org)
+    db.session.flush()
+    db.session.add(Membership(organization_id=org.id, user_id=owner.id, role=Role.OWNER.value))
+    activity.record(
+        organization_id=org.id, actor=owner, verb="organization.created",
+        subject_type="organization", subject_id=org.id, subject_title=name,
+    )  # fmt: skip
+    db.session.commit()
+    return org
+
+
+def rename(*, actor: Membership, name: str) -> Organization:
+    require(actor.role, Action.MANAGE_ORGANIZATION)
+    org = actor.organization
+    old, org.name = org.name, _valid_name(name)
+    activity.record(
+        organization_id=org.id, actor=actor.user, verb="organization.renamed",
+        subject_type="organization", subject_id=org.id, subject_title=org.name,
+        changes={"name": [old, org.name]},
+    )  # fmt: skip
+    db.session.commit()
+    return org
+
+
+def delete(*, actor: Membership, confirm: str) -> None:
+    """Delete the organization and everything in it, once its slug is typed back."""
+    require(actor.role, Action.MANAGE_ORGANIZATION)
+    org = actor.organization
+    if confirm.strip() != org.slug:
+        raise ValidationFailed(
+            f'Type the organization\'s identifier "{org.slug}" to confirm.',
+            details={"confirm": f'Type "{org.slug}" exactly.'},
+        )
+    db.session.delete(org)
+    db.session.commit()
+
+
+def members(organization_id: int) -> list[Membership]:
+    query = (
+        select(Membership)
+        .join(Membership.user)
+        .where(Membership.organization_id == organization_id)
+        .order_by(func.lower(User.name), User.email)
+    )
+    return list(db.session.scalars(query))
+
+
+def member(organization_id: int, user_id: int) -> Membership:
+    found = db.session.scalar(
+        select(Membership).where(
+            Membership.organization_id == organization_id, Membership.user_id == user_id
+        )
+    )
+    if found is None:
+        raise NotFound("That person is not a member of this organization.")
+    return found
+
+
+def _owner_count(organization_id: int) -> int:
+    return (
+        db.session.scalar(
+            select(func.count()).where(
+                Membership.organization_id == organization_id, Membership.role == Role.OWNER.value
+            )
+        )
+        or 0
+    )
+
+
+def change_role(*, actor: Membership, user_id: int, role: str) -> Membership:
+    """Change a member's role. Admins manage everyone but owners; one owner always stays."""
+    try:
+        new_role = Role(role)
+    except ValueError:
+        raise ValidationFailed(details={"role": "Choose owner, admin, member or viewer."}) from None
+    target = member(actor.organization_id, user_id)
+    require(actor.role, Action.MANAGE_MEMBERS)
+    if Role.OWNER in (new_role, Role(target.role)):
+        require(actor.role, Action.MANAGE_OWNERS)
+    if (
+        target.role == Role.OWNER
+        and new_role != Role.OWNER
+        and _owner_count(target.organization_id) == 1
+    ):
+        raise Conflict("An organization needs an owner: make someone else owner first.")
+    old, target.role = target.role, new_role.value
+    activity.record(
+        organization_id=actor.organization_id, actor=actor.user, verb="member.role_changed",
+        subject_type="member", subject_id=user_id, subject_title=target.user.display_name,
+        changes={"role": [old, new_role.value]},
+    )  # fmt: skip
+    db.session.commit()
+    return target
+
+
+def remove_member(*, actor: Membership, user_id: int) -> None:
+    """Remove a member (or leave, when ``user_id`` is the actor's own)."""
+    target = member(actor.organization_id, user_id)
+    if target.user_id != actor.user_id:
+        require(actor.role, Action.MANAGE_MEMBERS)
+        if target.role == Role.OWNER:
+            require(actor.role, Action.MANAGE_OWNERS)
+    if target.role == Role.OWNER and _owner_count(target.organization_id) == 1:
+        raise Conflict("The last owner cannot leave: transfer ownership first.")
+    activity.record(
+        organization_id=actor.organization_id, actor=actor.user, verb="member.removed",
+        subject_type="member", subject_id=user_id, subject_title=target.user.display_name,
+    )  # fmt: skip
+    db.session.delete(target)
+    db.session.commit()
+
+
+def transfer_ownership(*, actor: Membership, user_id: int) -> Membership:
+    """Make another member the owner; the current owner becomes an admin."""
+    require(actor.role, Action.MANAGE_ORGANIZATION)
+    target = member(actor.organization_id, user_id)
+    if target.user_id == actor.user_id:
+        raise ValidationFailed("You already own this organization.")
+    target.role = Role.OWNER.value
+    actor.role = Role.ADMIN.value
+    activity.record(
+        organization_id=actor.organization_id, actor=actor.user, verb="organization.transferred",
+        subject_type="member", subject_id=user_id, subject_title=target.user.display_name,
+    )  # fmt: skip
+    db.session.commit()
+    return target

@@ -1,0 +1,57 @@
+"""Who may do what inside an organization: one table, one function.
+
+The table is product.md §4. Tests generate the role matrix from it, for the pages
+and the API alike, so a change here is a change everywhere.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from taskmanager.errors import Forbidden
+
+
+class Role(StrEnum):
+    OWNER = "owner"
+    ADMIN = "admin"
+    MEMBER = "member"
+    VIEWER = "viewer"
+
+
+class Action(StrEnum):
+    VIEW = "view"  # projects, tasks, comments, attachments, activity
+    WRITE_TASKS = "write_tasks"  # create, edit, move, assign tasks; comment; upload
+    DELETE_OWN_TASK = "delete_own_task"
+    DELETE_ANY_TASK = "delete_any_task"
+    MANAGE_PROJECTS = "manage_projects"  # create, archive, delete projects
+    MANAGE_LABELS = "manage_labels"
+    MANAGE_MEMBERS = "manage_members"  # invite, change roles, remove (not owners)
+    MANAGE_OWNERS = "manage_owners"  # make, demote or remove owners
+    MANAGE_BILLING = "manage_billing"
+    MANAGE_ORGANIZATION = "manage_organization"  # rename, delete, transfer ownership
+
+
+_MEMBER = {Action.VIEW, Action.WRITE_TASKS, Action.DELETE_OWN_TASK}
+_ADMIN = _MEMBER | {
+    Action.DELETE_ANY_TASK,
+    Action.MANAGE_PROJECTS,
+    Action.MANAGE_LABELS,
+    Action.MANAGE_MEMBERS,
+}
+
+POLICY: dict[Role, frozenset[Action]] = {
+    Role.OWNER: frozenset(Action),
+    Role.ADMIN: frozenset(_ADMIN),
+    Role.MEMBER: frozenset(_MEMBER),
+    Role.VIEWER: frozenset({Action.VIEW}),
+}
+
+
+def can(role: Role | str, action: Action) -> bool:
+    return action in POLICY[Role(role)]
+
+
+def require(role: Role | str, action: Action) -> None:
+    """Raise Forbidden unless ``role`` may perform ``action``."""
+    if not can(role, action):
+        raise Forbidden(f"Your role ({Role(role).value}) cannot do that here.")

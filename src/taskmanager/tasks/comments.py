@@ -1,0 +1,68 @@
+"""Comments on tasks: members write, authors (and admins) edit or delete."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from taskmanager.activity import services as activity
+from taskmanager.errors import Forbidden
+from taskmanager.errors import NotFound
+from taskmanager.extensions import db
+from taskmanager.orgs.models import Membership
+from taskmanager.policy import Action
+from taskmanager.policy import can
+from taskmanager.policy import require
+from taskmanager.tasks.models import Comment
+from taskmanager.tasks.models import Task
+from taskmanager.tasks.schemas import CommentFields
+
+
+def list_comments(task: Task) -> list[Comment]:
+    query = (
+        select(Comment).where(Comment.task_id == task.id).order_by(Comment.created_at, Comment.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def get_comment(organization_id: int, comment_id: int) -> Comment:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.organization_id != organization_id:
+        raise NotFound("No such comment.")
+    return comment
+
+
+def add_comment(*, actor: Membership, task: Task, data: CommentFields) -> Comment:
+    require(actor.role, Action.WRITE_TASKS)
+    comment = Comment(
+        organization_id=task.organization_id, task_id=task.id, author_id=actor.user_id,
+        body=data.body,
+    )  # fmt: skip
+    db.session.add(comment)
+    db.session.flush()
+    activity.record(
+        organization_id=task.organization_id, actor=actor.user, verb="comment.added",
+        subject_type="comment", subject_id=comment.id, subject_title=task.title, task_id=task.id,
+    )  # fmt: skip
+    db.session.commit()
+    return comment
+
+
+def _may_change(actor: Membership, comment: Comment) -> None:
+    require(actor.role, Action.WRITE_TASKS)
+    if comment.author_id != actor.user_id and not can(actor.role, Action.DELETE_ANY_TASK):
+        raise Forbidden("Only the author or an admin can change this comment.")
+
+
+def update_comment(*, actor: Membership, comment: Comment, data: CommentFields) -> Comment:
+    _may_change(actor, comment)
+    if data.body != comment.body:
+        comment.body = data.body
+        comment.edited = True
+        db.session.commit()
+    return comment
+
+
+def delete_comment(*, actor: Membership, comment: Comment) -> None:
+    _may_change(actor, comment)
+    db.session.delete(comment)
+    db.session.commit()

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Column
+from sqlalchemy import ForeignKey
+from sqlalchemy import Index
+from sqlalchemy import String
+from sqlalchemy import Table
+from sqlalchemy import Text
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
+
+from taskmanager.accounts.models import User
+from taskmanager.db import TimestampMixin
+from taskmanager.extensions import Model
+from taskmanager.projects.models import Label
+from taskmanager.projects.models import Project
+from taskmanager.tenancy import TenantScoped
+
+
+class Status(StrEnum):
+    TODO = "todo"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+    @property
+    def label(self) -> str:
+        return {"todo": "To do", "in_progress": "In progress", "done": "Done"}[self.value]
+
+
+class Priority(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+    @property
+    def rank(self) -> int:
+        return list(Priority).index(self)
+
+
+task_labels = Table(
+    "task_labels",
+    Model.metadata,
+    Column("task_id", ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
+    Column("label_id", ForeignKey("labels.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Task(Model, TenantScoped, TimestampMixin):
+    __tablename__ = "tasks"
+    __table_args__ = (
+        Index("ix_tasks_project_status_position", "project_id", "status", "position"),
+        Index("ix_tasks_assignee_status", "assignee_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default=Status.TODO.value)
+    priority: Mapped[str] = mapped_column(String(16), default=Priority.NORMAL.value)
+    due_at: Mapped[datetime | None]
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    position: Mapped[int] = mapped_column(default=0)
+    completed_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+    assigned_at: Mapped[datetime | None]
+    # Bumped on every change; a write naming an older version is refused (see services).
+    version: Mapped[int] = mapped_column()
+
+    project: Mapped[Project] = relationship(lazy="joined", innerjoin=True)
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="joined")
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    labels: Mapped[list[Label]] = relationship(
+        secondary=task_labels, lazy="selectin", order_by=Label.name
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Comment(Model, TenantScoped, TimestampMixin):
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    edited: Mapped[bool] = mapped_column(default=False)
+
+    author: Mapped[User | None] = relationship(lazy="joined")

@@ -1,0 +1,183 @@
+"""Task pages: create, the task page (edit, comments, history), move, delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_security import current_user
+from werkzeug import Response
+
+from taskmanager.activity import services as activity
+from taskmanager.errors import Conflict
+from taskmanager.errors import ValidationFailed
+from taskmanager.orgs import services as orgs
+from taskmanager.orgs.workspace import membership
+from taskmanager.orgs.workspace import workspace
+from taskmanager.policy import Action
+from taskmanager.policy import can
+from taskmanager.projects import services as projects
+from taskmanager.schemas import parse
+from taskmanager.tasks import comments
+from taskmanager.tasks import services
+from taskmanager.tasks.models import Priority
+from taskmanager.tasks.models import Status
+from taskmanager.tasks.schemas import CommentFields
+from taskmanager.tasks.schemas import TaskCreate
+from taskmanager.tasks.schemas import TaskUpdate
+from taskmanager.web import describe
+from taskmanager.web import form_action
+from taskmanager.web import int_or_none
+from taskmanager.web import local_datetime
+
+
+def _task_form() -> dict[str, Any]:
+    """The task form's fields as the schema expects them; due date read in the user's zone."""
+    form = request.form
+    data: dict[str, Any] = {}
+    for name in ("title", "description", "status", "priority"):
+        if name in form:
+            data[name] = form[name]
+    if "due_date" in form:
+        data["due_at"] = local_datetime(
+            form["due_date"], form.get("due_time"), current_user.time_zone
+        )
+    if "assignee_id" in form:
+        data["assignee_id"] = int_or_none(form["assignee_id"])
+    if "labels_sent" in form:
+        data["label_ids"] = [int(value) for value in form.getlist("label_ids") if value.isdigit()]
+    return data
+
+
+@workspace.post("/projects/<int:project_id>/tasks")
+def create_task(project_id: int) -> Response:
+    me = membership()
+    project = projects.get_project(me.organization_id, project_id)
+    back = request.form.get("back") or url_for("org.project", project_id=project_id)
+    if not back.startswith("/"):
+        back = url_for("org.project", project_id=project_id)
+    return form_action(
+        lambda: services.create_task(
+            actor=me, project=project, data=parse(TaskCreate, _task_form())
+        ),
+        success="Task added.",
+        back=back,
+    )
+
+
+@workspace.get("/tasks/<int:task_id>")
+def task(task_id: int) -> str:
+    me = membership()
+    found = services.get_task(me.organization_id, task_id)
+    return render_template(
+        "tasks/task.html",
+        org=me.organization,
+        me=me,
+        task=found,
+        comments=comments.list_comments(found),
+        events=activity.for_task(found.id),
+        members=orgs.members(me.organization_id),
+        labels=projects.list_labels(me.organization_id),
+        statuses=list(Status),
+        priorities=list(Priority),
+        can_write=can(me.role, Action.WRITE_TASKS),
+        can_delete=can(me.role, Action.DELETE_ANY_TASK)
+        or (can(me.role, Action.DELETE_OWN_TASK) and found.created_by_id == me.user_id),
+        can_moderate=can(me.role, Action.DELETE_ANY_TASK),
+    )
+
+
+@workspace.post("/tasks/<int:task_id>")
+def edit_task(task_id: int) -> Response:
+    me = membership()
+    found = services.get_task(me.organization_id, task_id)
+    version = int_or_none(request.form.get("version"))
+    return form_action(
+        lambda: services.update_task(
+            actor=me, task=found, data=parse(TaskUpdate, _task_form()), expected_version=version
+        ),
+        success="Task saved.",
+        back=url_for("org.task", task_id=task_id),
+    )
+
+
+@workspace.post("/tasks/<int:task_id>/move")
+def move_task(task_id: int) -> Response | tuple[str, int]:
+    """Move a card on the board: a plain form post, or an htmx request from drag and drop."""
+    me = membership()
+    found = services.get_task(me.organization_id, task_id)
+    data = {
+        "status": request.form.get("status"),
+        "position": int_or_none(request.form.get("position")),
+    }
+    version = int_or_none(request.form.get("version"))
+    back = url_for("org.board", project_id=found.project_id)
+    if request.headers.get("HX-Request"):
+        try:
+            services.update_task(
+                actor=me, task=found, data=parse(TaskUpdate, data), expected_version=version
+            )
+        except (ValidationFailed, Conflict) as error:
+            flash(describe(error), "danger")
+        # The board re-renders from the server, so every card shows its true place.
+        response = Response(status=204)
+        response.headers["HX-Redirect"] = back
+        return response
+    return form_action(
+        lambda: services.update_task(
+            actor=me, task=found, data=parse(TaskUpdate, data), expected_version=version
+        ),
+        success="Task moved.",
+        back=back,
+    )
+
+
+@workspace.post("/tasks/<int:task_id>/delete")
+def delete_task(task_id: int) -> Response:
+    me = membership()
+    found = services.get_task(me.organization_id, task_id)
+    services.delete_task(actor=me, task=found)
+    flash(f"Task “{found.title}” deleted.", "success")
+    return redirect(url_for("org.project", project_id=found.project_id), 303)
+
+
+@workspace.post("/tasks/<int:task_id>/comments")
+def add_comment(task_id: int) -> Response:
+    me = membership()
+    found = services.get_task(me.organization_id, task_id)
+    body = request.form.get("body", "")
+    return form_action(
+        lambda: comments.add_comment(
+            actor=me, task=found, data=parse(CommentFields, {"body": body})
+        ),
+        success="Comment added.",
+        back=url_for("org.task", task_id=task_id) + "#comments",
+    )
+
+
+@workspace.post("/comments/<int:comment_id>/edit")
+def edit_comment(comment_id: int) -> Response:
+    me = membership()
+    comment = comments.get_comment(me.organization_id, comment_id)
+    body = request.form.get("body", "")
+    return form_action(
+        lambda: comments.update_comment(
+            actor=me, comment=comment, data=parse(CommentFields, {"body": body})
+        ),
+        success="Comment saved.",
+        back=url_for("org.task", task_id=comment.task_id) + "#comments",
+    )
+
+
+@workspace.post("/comments/<int:comment_id>/delete")
+def delete_comment(comment_id: int) -> Response:
+    me = membership()
+    comment = comments.get_comment(me.organization_id, comment_id)
+    task_id = comment.task_id
+    comments.delete_comment(actor=me, comment=comment)
+    flash("Comment deleted.", "success")
+    return redirect(url_for("org.task", task_id=task_id) + "#comments", 303)

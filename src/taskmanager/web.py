@@ -1,0 +1,77 @@
+"""Helpers the page views share: run a form's service call, read form fields."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from datetime import datetime
+from datetime import time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import flash
+from flask import redirect
+from flask import request
+from werkzeug import Response
+
+from taskmanager.errors import Conflict
+from taskmanager.errors import ValidationFailed
+
+
+def form_action(action: Callable[[], Any], *, success: str, back: str) -> Response:
+    """Run ``action``; flash the outcome and go back to ``back`` (303, as after a POST).
+
+    Input problems (ValidationFailed, Conflict) are the user's to fix, so they come
+    back as a message on the page; NotFound and Forbidden go to the error pages.
+    """
+    try:
+        action()
+    except (ValidationFailed, Conflict) as error:
+        flash(describe(error), "danger")
+    else:
+        flash(success, "success")
+    return redirect(back, 303)
+
+
+def describe(error: ValidationFailed | Conflict) -> str:
+    if error.details and isinstance(error, ValidationFailed):
+        fields = "; ".join(
+            f"{name.replace('_', ' ')}: {text}" for name, text in error.details.items()
+        )
+        return f"{error.message} {fields}"
+    return error.message
+
+
+def fields(*names: str) -> dict[str, Any]:
+    """The named form fields that were sent, empty strings as None."""
+    sent = {}
+    for name in names:
+        if name in request.form:
+            value = request.form[name].strip()
+            sent[name] = value or None
+    return sent
+
+
+def local_datetime(day: str | None, clock: str | None, zone: str) -> datetime | None:
+    """A date and optional time typed in ``zone``, as an aware datetime; None if no date.
+
+    Raises:
+        ValidationFailed: the date or time is not in the form's format.
+    """
+    if not day:
+        return None
+    try:
+        parsed_day = date.fromisoformat(day)
+        parsed_time = time.fromisoformat(clock) if clock else time(17, 0)
+    except ValueError:
+        raise ValidationFailed(
+            details={"due_at": "Use a date like 2026-05-31 and a time like 17:00."}
+        ) from None
+    return datetime.combine(parsed_day, parsed_time, tzinfo=ZoneInfo(zone))
+
+
+def int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
