@@ -225,3 +225,45 @@ def auth_client(app: Flask, user: Any) -> FlaskClient:
     client = app.test_client()
     sign_in(app, client, user)
     return client
+
+
+@pytest.fixture
+def team(app: Flask, make_user: Any) -> Any:
+    """An organization with one user per role, a project, a label and a task."""
+    from types import SimpleNamespace
+
+    from tests.factories import add_member
+    from tests.factories import make_label
+    from tests.factories import make_org
+    from tests.factories import make_project
+    from tests.factories import make_task
+
+    owner = make_user(name="Olive Owner")
+    org = make_org(app, owner, name="Acme")
+    people = {"owner": owner}
+    for role in ("admin", "member", "viewer"):
+        people[role] = make_user(name=f"{role.title()} Person")
+        add_member(app, org, people[role], role)
+    project = make_project(app, org)
+    label = make_label(app, org)
+    task = make_task(app, project, owner, title="Write the launch post")
+    return SimpleNamespace(org=org, people=people, project=project, label=label, task=task)
+
+
+@pytest.fixture
+def as_user(app: Flask) -> Any:
+    """``as_user(user)``: a client signed in as that user."""
+    from tests.factories import sign_in
+
+    def client_for(user: Any) -> FlaskClient:
+        client = app.test_client()
+        sign_in(app, client, user)
+        return client
+
+    return client_for
+
+
+def post(client: FlaskClient, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+    """POST as the signed-in user's browser would, with its CSRF token."""
+    token = csrf_token(client, "/account/settings")
+    return client.post(url, data={**(data or {}), "csrf_token": token}, **kwargs)

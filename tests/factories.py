@@ -60,3 +60,53 @@ def sign_in(app: Flask, client: FlaskClient, user: User) -> None:
         session["_fresh"] = True
         session["fs_paa"] = 1.0
         session[sessions.SESSION_KEY] = token
+
+
+def make_org(app: Flask, owner: User, name: str = "Acme") -> Any:
+    from taskmanager.orgs import services as orgs
+
+    with app.app_context():
+        return detach(orgs.create_organization(owner=owner, name=name))
+
+
+def add_member(app: Flask, org: Any, user: User, role: str) -> None:
+    from taskmanager.orgs.models import Membership
+
+    with app.app_context():
+        db.session.add(Membership(organization_id=org.id, user_id=user.id, role=role))
+        db.session.commit()
+
+
+def make_project(app: Flask, org: Any, name: str = "Website") -> Any:
+    from taskmanager import tenancy
+    from taskmanager.projects.models import Project
+
+    with app.app_context(), tenancy.system():
+        project = Project(organization_id=org.id, name=name)
+        db.session.add(project)
+        db.session.commit()
+        return detach(project)
+
+
+def make_label(app: Flask, org: Any, name: str = "bug", color: str = "#dc3545") -> Any:
+    from taskmanager import tenancy
+    from taskmanager.projects.models import Label
+
+    with app.app_context(), tenancy.system():
+        label = Label(organization_id=org.id, name=name, color=color)
+        db.session.add(label)
+        db.session.commit()
+        return detach(label)
+
+
+def make_task(app: Flask, project: Any, creator: User, **fields: Any) -> Any:
+    from taskmanager import tenancy
+    from taskmanager.orgs.services import member
+    from taskmanager.tasks import services as tasks
+    from taskmanager.tasks.schemas import TaskCreate
+
+    fields.setdefault("title", f"Task {next(_counter)}")
+    with app.app_context(), tenancy.system():
+        actor = member(project.organization_id, creator.id)
+        task = tasks.create_task(actor=actor, project=project, data=TaskCreate(**fields))
+        return detach(task)

@@ -69,3 +69,41 @@ def test_a_newcomer_registers_confirms_from_the_outbox_and_signs_in(embedded_app
 def test_readyz_checks_the_embedded_database_and_broker(embedded_app):
     response = embedded_app.test_client().get("/readyz")
     assert response.status_code == 200, response.json
+
+
+def test_search_and_tenancy_work_on_sqlite(embedded_app):
+    from sqlalchemy import select
+
+    from taskmanager import tenancy
+    from taskmanager.accounts.services import create_user
+    from taskmanager.extensions import db
+    from taskmanager.orgs.services import create_organization
+    from taskmanager.orgs.services import member
+    from taskmanager.projects.services import create_project
+    from taskmanager.tasks import services as tasks
+    from taskmanager.tasks.models import Task
+    from taskmanager.tasks.schemas import TaskCreate
+
+    with embedded_app.app_context():
+        owner = create_user(email="lite@example.com", password="x" * 12, confirmed=True)
+        org = create_organization(owner=owner, name="Lite")
+        other = create_organization(owner=owner, name="Other")
+        with tenancy.scoped_to({org.id, other.id}):
+            actor = member(org.id, owner.id)
+            project = create_project(actor=actor, name="Site")
+            tasks.create_task(
+                actor=actor,
+                project=project,
+                data=TaskCreate(title="Invoice run", description="quarterly billing"),
+            )
+            tasks.create_task(actor=actor, project=project, data=TaskCreate(title="Chore"))
+            other_project = create_project(actor=member(other.id, owner.id), name="Else")
+            tasks.create_task(
+                actor=member(other.id, owner.id),
+                project=other_project,
+                data=TaskCreate(title="billing elsewhere"),
+            )
+        with tenancy.scoped_to({org.id}):
+            found = tasks.list_tasks(project=project, filters=tasks.TaskFilters(text="billing"))
+            assert [task.title for task in found.items] == ["Invoice run"]
+            assert {t.title for t in db.session.scalars(select(Task))} == {"Invoice run", "Chore"}

@@ -106,10 +106,11 @@ def pending(organization_id: int) -> list[Invitation]:
 
 
 def revoke(*, actor: Membership, invitation_id: int) -> None:
-    require(actor.role, Action.MANAGE_MEMBERS)
+    # Look up before checking the role: an id that is not here is 404 for everyone.
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None or invitation.organization_id != actor.organization_id:
         raise NotFound("No such invitation.")
+    require(actor.role, Action.MANAGE_MEMBERS)
     if invitation.accepted_at is not None:
         raise Conflict("That invitation was already accepted.")
     invitation.revoked_at = utcnow()

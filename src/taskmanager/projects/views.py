@@ -92,7 +92,7 @@ def project(project_id: int) -> str:
         project=context["project"],
         filters=context["filters"],
         page=page,
-        per_page=PER_PAGE,
+        per_page=int_or_none(request.args.get("per_page")) or PER_PAGE,
     )
     return render_template("projects/list.html", page=listing, view="list", **context)
 
