@@ -115,12 +115,13 @@ def rename() -> Response:
 @workspace.post("/delete")
 def delete() -> Response:
     me = membership()
+    name = me.organization.name
     try:
         services.delete(actor=me, confirm=request.form.get("confirm", ""))
     except ValidationFailed as error:
         flash(describe(error), "danger")
         return redirect(_back(), 303)
-    flash(f"{me.organization.name} and everything in it is deleted.", "success")
+    flash(f"{name} and everything in it is deleted.", "success")
     return redirect(url_for("pages.dashboard"), 303)
 
 

@@ -38,6 +38,7 @@ def dashboard() -> str:
     return render_template(
         "pages/dashboard.html",
         memberships=memberships,
+        orgs_by_id={m.organization_id: m.organization for m in memberships},
         mine=tasks.dashboard(user=current_user),
         invitations=invitations.for_email(current_user.email),
     )
