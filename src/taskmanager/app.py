@@ -25,6 +25,7 @@ from taskmanager.extensions import db
 from taskmanager.extensions import mail
 from taskmanager.extensions import migrate
 from taskmanager.jobs import celery_init_app
+from taskmanager.notifications.views import bp as notifications_bp
 from taskmanager.orgs.views import bp as orgs_bp
 from taskmanager.orgs.workspace import workspace
 from taskmanager.pages.views import bp as pages_bp
@@ -73,6 +74,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(orgs_bp)
+    app.register_blueprint(notifications_bp)
     # Project and task pages added their routes to the workspace blueprint on import.
     app.register_blueprint(workspace)
     templating.init_app(app)

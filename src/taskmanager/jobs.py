@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 from taskmanager.extensions import db
 
 _PENDING = "taskmanager_pending_jobs"
+# Modules whose jobs a worker must know, imported when the worker starts.
+JOB_MODULES = ["taskmanager.mail.jobs", "taskmanager.notifications.jobs"]
 
 
 def celery_config(config: dict[str, Any]) -> dict[str, Any]:
@@ -37,7 +39,20 @@ def celery_config(config: dict[str, Any]) -> dict[str, Any]:
         "task_soft_time_limit": 240,
         "broker_connection_retry_on_startup": True,
         "worker_hijack_root_logger": False,
-        "beat_schedule": {},
+        "beat_schedule": {
+            "due-reminders": {
+                "task": "taskmanager.notifications.jobs.send_due_reminders",
+                "schedule": 300.0,
+            },
+            "weekly-summaries": {
+                "task": "taskmanager.notifications.jobs.send_weekly_summaries",
+                "schedule": 900.0,
+            },
+            "requeue-unsent-emails": {
+                "task": "taskmanager.mail.jobs.requeue_unsent_emails",
+                "schedule": 300.0,
+            },
+        },
     }
     if broker_url.startswith("redis"):
         # Longer than the longest job, or Redis redelivers a job that is still running.
@@ -52,7 +67,7 @@ def celery_init_app(app: Flask) -> Celery:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
-    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app = Celery(app.name, task_cls=FlaskTask, include=JOB_MODULES)
     celery_app.config_from_object(celery_config(app.config))
     celery_app.set_default()
     app.extensions["celery"] = celery_app

@@ -22,6 +22,11 @@ def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return value.astimezone(_zone()).strftime(fmt)
 
 
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name or "UTC")
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_filter(zone, "zone")
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(localtime, "localtime")

@@ -57,6 +57,14 @@ class User(Model, TimestampMixin, UserMixin):
     # Changing it signs the user out everywhere (Flask-Security does so on password change).
     fs_uniquifier: Mapped[str] = mapped_column(String(64), unique=True)
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # Notification preferences; every notification email links to a one-click opt-out.
+    notify_assigned: Mapped[bool] = mapped_column(default=True)
+    notify_mentions: Mapped[bool] = mapped_column(default=True)
+    reminder_hours: Mapped[int] = mapped_column(default=24)  # 0 turns reminders off
+    weekly_summary: Mapped[bool] = mapped_column(default=True)
+    weekly_summary_sent_for: Mapped[str | None] = mapped_column(String(10))  # "2026-W48"
+    # Only a hash of the secret calendar-feed token is kept; a new token revokes the old.
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     # Two-factor (TOTP) state, managed by Flask-Security.
     tf_primary_method: Mapped[str | None] = mapped_column(String(64))
     tf_totp_secret: Mapped[str | None] = mapped_column(String(255))

@@ -32,18 +32,32 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
-def update_profile(*, user: User, name: str, time_zone: str) -> User:
-    """Change the display name and time zone. Raises ValidationFailed on bad input."""
+def update_profile(
+    *, user: User, name: str, time_zone: str, preferences: dict[str, bool | int] | None = None
+) -> User:
+    """Change the display name, time zone and notification preferences.
+
+    Raises:
+        ValidationFailed: a name too long, an unknown zone, a reminder window out of range.
+    """
     errors: dict[str, str] = {}
     name = name.strip()
     if len(name) > 120:
         errors["name"] = "Use at most 120 characters."
     if time_zone not in time_zones():
         errors["time_zone"] = "Choose a time zone from the list, such as Europe/Paris."
+    preferences = preferences or {}
+    hours = preferences.get("reminder_hours", user.reminder_hours)
+    if not isinstance(hours, int) or not 0 <= hours <= 168:
+        errors["reminder_hours"] = "Use a number of hours from 0 to 168 (one week)."
     if errors:
         raise ValidationFailed(details=errors)
     user.name = name
     user.time_zone = time_zone
+    for key in ("notify_assigned", "notify_mentions", "weekly_summary"):
+        if key in preferences:
+            setattr(user, key, bool(preferences[key]))
+    user.reminder_hours = hours
     db.session.commit()
     return user
 

@@ -33,7 +33,19 @@ def update_settings() -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             services.update_profile(
-                user=current_user, name=form.name.data or "", time_zone=form.time_zone.data
+                user=current_user,
+                name=form.name.data or "",
+                time_zone=form.time_zone.data,
+                preferences={
+                    key: value
+                    for key, value in {
+                        "notify_assigned": form.notify_assigned.data,
+                        "notify_mentions": form.notify_mentions.data,
+                        "reminder_hours": form.reminder_hours.data,
+                        "weekly_summary": form.weekly_summary.data,
+                    }.items()
+                    if value is not None
+                },
             )
         except ValidationFailed as error:
             for field, message in error.details.items():

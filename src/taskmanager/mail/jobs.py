@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from celery import shared_task
 from sqlalchemy import select
 
@@ -12,13 +14,15 @@ from taskmanager.mail.delivery import mark_sent
 from taskmanager.mail.delivery import transmit
 from taskmanager.mail.models import OutboundEmail
 
+MAX_ATTEMPTS = 10
+
 
 @shared_task(
     autoretry_for=RETRYABLE,
     retry_backoff=2,
     retry_backoff_max=600,
     retry_jitter=True,
-    max_retries=10,
+    max_retries=MAX_ATTEMPTS,
 )
 def deliver_email(*, email_id: int) -> str:
     """Send the stored message ``email_id`` unless it was already sent.
@@ -46,3 +50,24 @@ def deliver_email(*, email_id: int) -> str:
     mark_sent(email, utcnow())
     db.session.commit()
     return "sent"
+
+
+@shared_task
+def requeue_unsent_emails(older_than_seconds: int = 300) -> int:
+    """Publish again the messages whose first publish was lost (the broker was down).
+
+    Publishing happens after commit, so a broker outage at that moment leaves a stored
+    but unsent message; this sweep (run by beat) picks it up. Sending twice is
+    impossible: the delivery job skips a message already sent.
+    """
+    cutoff = utcnow() - timedelta(seconds=older_than_seconds)
+    ids = db.session.scalars(
+        select(OutboundEmail.id).where(
+            OutboundEmail.sent_at.is_(None),
+            OutboundEmail.created_at < cutoff,
+            OutboundEmail.attempts < MAX_ATTEMPTS,
+        )
+    ).all()
+    for email_id in ids:
+        deliver_email.delay(email_id=email_id)
+    return len(ids)

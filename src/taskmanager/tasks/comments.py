@@ -8,6 +8,7 @@ from taskmanager.activity import services as activity
 from taskmanager.errors import Forbidden
 from taskmanager.errors import NotFound
 from taskmanager.extensions import db
+from taskmanager.notifications import services as notify
 from taskmanager.orgs.models import Membership
 from taskmanager.policy import Action
 from taskmanager.policy import can
@@ -43,6 +44,7 @@ def add_comment(*, actor: Membership, task: Task, data: CommentFields) -> Commen
         organization_id=task.organization_id, actor=actor.user, verb="comment.added",
         subject_type="comment", subject_id=comment.id, subject_title=task.title, task_id=task.id,
     )  # fmt: skip
+    notify.comment_mentions(comment=comment, task=task, actor=actor.user)
     db.session.commit()
     return comment
 

@@ -72,8 +72,9 @@ class Task(Model, TenantScoped, TimestampMixin):
     completed_at: Mapped[datetime | None]
     reminded_at: Mapped[datetime | None]
     assigned_at: Mapped[datetime | None]
-    # Bumped on every change; a write naming an older version is refused (see services).
-    version: Mapped[int] = mapped_column()
+    # Bumped by every change a person makes (not by reminders or reordering around it);
+    # a write naming an older version is refused (see services.update_task).
+    version: Mapped[int] = mapped_column(default=1)
 
     project: Mapped[Project] = relationship(lazy="joined", innerjoin=True)
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="joined")
@@ -81,8 +82,6 @@ class Task(Model, TenantScoped, TimestampMixin):
     labels: Mapped[list[Label]] = relationship(
         secondary=task_labels, lazy="selectin", order_by=Label.name
     )
-
-    __mapper_args__ = {"version_id_col": version}
 
 
 class Comment(Model, TenantScoped, TimestampMixin):

@@ -17,7 +17,6 @@ from sqlalchemy import Select
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import update
-from sqlalchemy.orm.exc import StaleDataError
 
 from taskmanager.accounts.models import User
 from taskmanager.activity import services as activity
@@ -27,6 +26,7 @@ from taskmanager.errors import Forbidden
 from taskmanager.errors import NotFound
 from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import db
+from taskmanager.notifications import services as notify
 from taskmanager.orgs.models import Membership
 from taskmanager.policy import Action
 from taskmanager.policy import can
@@ -123,6 +123,7 @@ def create_task(*, actor: Membership, project: Project, data: TaskCreate) -> Tas
         organization_id=task.organization_id, actor=actor.user, verb="task.created",
         subject_type="task", subject_id=task.id, subject_title=task.title, task_id=task.id,
     )  # fmt: skip
+    notify.task_assigned(task=task, actor=actor.user)
     db.session.commit()
     return task
 
@@ -137,8 +138,12 @@ def update_task(
         ValidationFailed: an assignee or label from outside the organization.
     """
     require(actor.role, Action.WRITE_TASKS)
-    if expected_version is not None and expected_version != task.version:
-        raise Conflict(STALE, details={"current_version": task.version})
+    # Lock the row: two writers naming the same version cannot both pass the check.
+    current = db.session.scalar(select(Task.version).where(Task.id == task.id).with_for_update())
+    if current != task.version:
+        db.session.refresh(task)
+    if expected_version is not None and expected_version != current:
+        raise Conflict(STALE, details={"current_version": current})
     sent = data.model_fields_set
     changes: dict[str, list[Any]] = {}
 
@@ -165,9 +170,12 @@ def update_task(
     if "assignee_id" in sent:
         assignee = _assignee(task.organization_id, data.assignee_id)
         change("assignee", assignee, task.assignee)
-        if assignee is not None and assignee != task.assignee:
+        newly_assigned = assignee is not None and assignee != task.assignee
+        if newly_assigned:
             task.assigned_at = utcnow()
         task.assignee = assignee
+        if newly_assigned:
+            notify.task_assigned(task=task, actor=actor.user)
     if "label_ids" in sent:
         labels = _labels(task.organization_id, data.label_ids or [])
         change(
@@ -178,17 +186,15 @@ def update_task(
     if new_status != task.status or "position" in sent:
         _move(task, new_status, data.position, changes)
     if not changes:
+        db.session.commit()  # releases the row lock
         return task
+    task.version += 1
     activity.record(
         organization_id=task.organization_id, actor=actor.user, verb="task.updated",
         subject_type="task", subject_id=task.id, subject_title=task.title, task_id=task.id,
         changes=changes,
     )  # fmt: skip
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(STALE) from None
+    db.session.commit()
     return task
 
 

@@ -1,0 +1,1 @@
+"""Email notifications: assignment, mentions, due-soon reminders, weekly summary."""
