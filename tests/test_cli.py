@@ -45,3 +45,14 @@ def test_demo_is_idempotent_and_prints_the_login(app, runner):
     assert first.exit_code == second.exit_code == 0
     assert DEMO_EMAIL in first.output
     assert find(app, DEMO_EMAIL) is not None
+
+
+def test_jobs_status_reports_queue_failures_and_schedule(app, runner):
+    from taskmanager.mail.jobs import requeue_unsent_emails
+
+    with app.app_context():
+        requeue_unsent_emails.run()
+    result = runner.invoke(args=["jobs", "status"])
+    assert result.exit_code == 0, result.output
+    assert "Queue depth (celery):" in result.output
+    assert "requeue-unsent-emails: last ran" in result.output

@@ -24,6 +24,7 @@ from taskmanager.extensions import csrf
 from taskmanager.extensions import db
 from taskmanager.extensions import mail
 from taskmanager.extensions import migrate
+from taskmanager.imports import views as import_views  # noqa: F401 - adds its routes
 from taskmanager.jobs import celery_init_app
 from taskmanager.notifications.views import bp as notifications_bp
 from taskmanager.orgs.views import bp as orgs_bp

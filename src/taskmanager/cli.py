@@ -12,6 +12,7 @@ from taskmanager.demo import DEMO_EMAIL
 from taskmanager.demo import DEMO_PASSWORD
 from taskmanager.demo import create_demo
 from taskmanager.errors import DomainError
+from taskmanager.imports import status as job_status
 
 users = AppGroup("users", help="Manage user accounts.")
 
@@ -52,6 +53,31 @@ def demo() -> None:
     click.echo(f"Demo login: {DEMO_EMAIL} / {DEMO_PASSWORD}")
 
 
+jobs = AppGroup("jobs", help="Background jobs.")
+
+
+@jobs.command("status")
+def jobs_status() -> None:
+    """Queue depth, recent failures and the last run of each scheduled job."""
+    report = job_status.status()
+    depth = "unreachable" if report.queue_depth is None else str(report.queue_depth)
+    click.echo(f"Queue depth (celery): {depth}")
+    click.echo(f"Emails failing to send: {len(report.unsent_emails)}")
+    for email in report.unsent_emails:
+        click.echo(
+            f"  #{email.id} to {email.recipient}: {email.last_error} ({email.attempts} tries)"
+        )
+    click.echo(f"Failed import/export jobs: {len(report.failed_jobs)}")
+    click.echo("Scheduled jobs:")
+    if not report.schedule:
+        click.echo("  none has run yet (is celery beat running?)")
+    for run in report.schedule:
+        click.echo(
+            f"  {run.name}: last ran {run.last_run_at:%Y-%m-%d %H:%M:%S} UTC, {run.last_result}"
+        )
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(jobs)
     app.cli.add_command(users)
     app.cli.add_command(demo)

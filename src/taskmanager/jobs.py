@@ -21,7 +21,11 @@ from taskmanager.extensions import db
 
 _PENDING = "taskmanager_pending_jobs"
 # Modules whose jobs a worker must know, imported when the worker starts.
-JOB_MODULES = ["taskmanager.mail.jobs", "taskmanager.notifications.jobs"]
+JOB_MODULES = [
+    "taskmanager.mail.jobs",
+    "taskmanager.notifications.jobs",
+    "taskmanager.imports.jobs",
+]
 
 
 def celery_config(config: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from taskmanager.db import utcnow
 from taskmanager.extensions import db
+from taskmanager.imports.status import record_run
 from taskmanager.mail.delivery import RETRYABLE
 from taskmanager.mail.delivery import mark_sent
 from taskmanager.mail.delivery import transmit
@@ -70,4 +71,6 @@ def requeue_unsent_emails(older_than_seconds: int = 300) -> int:
     ).all()
     for email_id in ids:
         deliver_email.delay(email_id=email_id)
+    record_run("requeue-unsent-emails", f"{len(ids)} requeued")
+    db.session.commit()
     return len(ids)

@@ -17,6 +17,7 @@ from taskmanager import tenancy
 from taskmanager.accounts.models import User
 from taskmanager.db import utcnow
 from taskmanager.extensions import db
+from taskmanager.imports.status import record_run
 from taskmanager.notifications import services
 from taskmanager.tasks.models import Status
 from taskmanager.tasks.models import Task
@@ -59,6 +60,7 @@ def send_due_reminders(now: str | None = None) -> int:
             if services.due_reminder(task=task, now=moment):
                 sent += 1
             task.reminded_at = moment
+        record_run("due-reminders", f"{sent} reminder(s)")
         db.session.commit()
     return sent
 
@@ -91,5 +93,6 @@ def send_weekly_summaries(now: str | None = None) -> int:
             services.weekly_summary(user=user, week=week, open_tasks=list(open_tasks))
             user.weekly_summary_sent_for = week
             sent += 1
+        record_run("weekly-summaries", f"{sent} summary(ies)")
         db.session.commit()
     return sent

@@ -54,7 +54,7 @@ def get_task(organization_id: int, task_id: int) -> Task:
     return task
 
 
-def _assignee(organization_id: int, user_id: int | None) -> User | None:
+def assignee_in(organization_id: int, user_id: int | None) -> User | None:
     if user_id is None:
         return None
     membership = db.session.scalar(
@@ -69,7 +69,7 @@ def _assignee(organization_id: int, user_id: int | None) -> User | None:
     return membership.user
 
 
-def _labels(organization_id: int, label_ids: list[int]) -> list[Label]:
+def labels_in(organization_id: int, label_ids: list[int]) -> list[Label]:
     wanted = set(label_ids)
     labels = list(
         db.session.scalars(
@@ -81,7 +81,7 @@ def _labels(organization_id: int, label_ids: list[int]) -> list[Label]:
     return labels
 
 
-def _next_position(project_id: int, status: str) -> int:
+def next_position(project_id: int, status: str) -> int:
     highest = db.session.scalar(
         select(func.max(Task.position)).where(Task.project_id == project_id, Task.status == status)
     )
@@ -110,13 +110,13 @@ def create_task(*, actor: Membership, project: Project, data: TaskCreate) -> Tas
         priority=(data.priority or Priority.NORMAL).value,
         due_at=data.due_at,
         created_by_id=actor.user_id,
-        position=_next_position(project.id, status),
+        position=next_position(project.id, status),
         completed_at=utcnow() if status == Status.DONE else None,
     )
-    task.assignee = _assignee(project.organization_id, data.assignee_id)
+    task.assignee = assignee_in(project.organization_id, data.assignee_id)
     if task.assignee is not None:
         task.assigned_at = utcnow()
-    task.labels = _labels(project.organization_id, data.label_ids or [])
+    task.labels = labels_in(project.organization_id, data.label_ids or [])
     db.session.add(task)
     db.session.flush()
     activity.record(
@@ -168,7 +168,7 @@ def update_task(
             task.reminded_at = None  # a new due date deserves a new reminder
         task.due_at = data.due_at
     if "assignee_id" in sent:
-        assignee = _assignee(task.organization_id, data.assignee_id)
+        assignee = assignee_in(task.organization_id, data.assignee_id)
         change("assignee", assignee, task.assignee)
         newly_assigned = assignee is not None and assignee != task.assignee
         if newly_assigned:
@@ -177,7 +177,7 @@ def update_task(
         if newly_assigned:
             notify.task_assigned(task=task, actor=actor.user)
     if "label_ids" in sent:
-        labels = _labels(task.organization_id, data.label_ids or [])
+        labels = labels_in(task.organization_id, data.label_ids or [])
         change(
             "labels", sorted(label.name for label in labels), [label.name for label in task.labels]
         )

@@ -1,0 +1,1 @@
+"""CSV import and export of tasks, run as background jobs with visible progress."""

@@ -1,0 +1,39 @@
+"""Reading and writing the task CSV format."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from taskmanager.errors import ValidationFailed
+
+COLUMNS = ["title", "description", "status", "priority", "due_at", "assignee_email", "labels"]
+MAX_ROWS = 50_000
+
+
+def read_csv(content: bytes) -> list[dict[str, str]]:
+    """The rows of an uploaded CSV. Raises ValidationFailed when it cannot be read."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationFailed("Save the file as UTF-8 CSV and upload it again.") from None
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or "title" not in [name.strip().lower() for name in reader.fieldnames]:
+        raise ValidationFailed(
+            "The first line must name the columns, with at least 'title'. "
+            f"Recognised columns: {', '.join(COLUMNS)}."
+        )
+    rows = [
+        {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()} for row in reader
+    ]
+    if len(rows) > MAX_ROWS:
+        raise ValidationFailed(f"Import at most {MAX_ROWS:,} rows at a time.")
+    return rows
+
+
+def write_csv(rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    writer.writerows(rows)
+    return buffer.getvalue()

@@ -1,0 +1,143 @@
+"""The import and export jobs. Both are idempotent: a redelivered job finishes, once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+from flask import current_app
+from flask import render_template
+from sqlalchemy import select
+
+from taskmanager import tenancy
+from taskmanager.accounts.models import User
+from taskmanager.accounts.services import find_by_email
+from taskmanager.activity import services as activity
+from taskmanager.db import utcnow
+from taskmanager.errors import DomainError
+from taskmanager.extensions import db
+from taskmanager.imports.csvfile import read_csv
+from taskmanager.imports.csvfile import write_csv
+from taskmanager.imports.models import Job
+from taskmanager.mail.services import queue_email
+from taskmanager.orgs.models import Organization
+from taskmanager.projects.models import Label
+from taskmanager.schemas import parse
+from taskmanager.tasks import services as tasks
+from taskmanager.tasks.models import Status
+from taskmanager.tasks.models import Task
+from taskmanager.tasks.schemas import TaskCreate
+
+BATCH = 250
+MAX_ERRORS_KEPT = 500
+
+
+def _row_fields(
+    row: dict[str, str], organization_id: int, labels: dict[str, Label]
+) -> dict[str, Any]:
+    fields: dict[str, Any] = {"title": row.get("title", "")}
+    for name in ("description", "status", "priority", "due_at"):
+        if row.get(name):
+            fields[name] = row[name].lower() if name in ("status", "priority") else row[name]
+    if row.get("assignee_email"):
+        person = find_by_email(row["assignee_email"])
+        if person is None:
+            raise DomainError(f"No member with the email {row['assignee_email']}.")
+        fields["assignee_id"] = person.id
+    names = [name.strip().lower() for name in row.get("labels", "").split(";") if name.strip()]
+    unknown = [name for name in names if name not in labels]
+    if unknown:
+        raise DomainError(f"Unknown label(s): {', '.join(unknown)}. Create them first.")
+    fields["label_ids"] = [labels[name].id for name in names]
+    return fields
+
+
+@shared_task(bind=True, max_retries=3, default_retry_delay=5)
+def run_import(self: Any, *, job_id: int) -> str:
+    with tenancy.system():
+        job = db.session.get(Job, job_id)
+        if job is None or job.state in ("done", "failed"):
+            return "nothing to do"
+        job.state = "running"
+        db.session.commit()
+        rows = read_csv((job.input or "").encode())
+        labels = {
+            label.name.lower(): label
+            for label in db.session.scalars(
+                select(Label).where(Label.organization_id == job.organization_id)
+            )
+        }
+        project = job.project_id
+        positions: dict[str, int] = {}
+        created = 0
+        # Rows before ``done`` were committed by an earlier delivery of this job.
+        for number, row in enumerate(rows[job.done :], start=job.done + 2):
+            try:
+                data = parse(TaskCreate, _row_fields(row, job.organization_id, labels))
+                assignee = tasks.assignee_in(job.organization_id, data.assignee_id)
+                status = (data.status or Status.TODO).value
+                if status not in positions:
+                    positions[status] = tasks.next_position(project, status)
+                task = Task(
+                    organization_id=job.organization_id, project_id=project, title=data.title,
+                    description=data.description or "", status=status,
+                    priority=(data.priority.value if data.priority else "normal"),
+                    due_at=data.due_at, created_by_id=job.requested_by_id,
+                    position=positions[status], assignee=assignee,
+                    assigned_at=utcnow() if assignee else None,
+                    completed_at=utcnow() if status == Status.DONE else None,
+                    labels=tasks.labels_in(job.organization_id, data.label_ids or []),
+                )  # fmt: skip
+                positions[status] += 1
+                db.session.add(task)
+                created += 1
+            except DomainError as error:
+                if len(job.errors) < MAX_ERRORS_KEPT:
+                    detail = "; ".join(f"{k}: {v}" for k, v in error.details.items())
+                    job.errors = [*job.errors, {"row": number, "message": detail or error.message}]
+            job.done += 1
+            if job.done % BATCH == 0:
+                db.session.commit()
+        job.state, job.finished_at = "done", utcnow()
+        activity.record(
+            organization_id=job.organization_id, actor=None, verb="tasks.imported",
+            subject_type="project", subject_id=project, subject_title=f"{created} tasks imported",
+        )  # fmt: skip
+        db.session.commit()
+    return "done"
+
+
+@shared_task
+def run_export(*, job_id: int) -> str:
+    with tenancy.system():
+        job = db.session.get(Job, job_id)
+        if job is None or job.state in ("done", "failed"):
+            return "nothing to do"
+        rows = []
+        for task in db.session.scalars(
+            select(Task)
+            .where(Task.project_id == job.project_id)
+            .order_by(Task.status, Task.position)
+        ):
+            rows.append([
+                task.title, task.description, task.status, task.priority,
+                task.due_at.isoformat() if task.due_at else "",
+                task.assignee.email if task.assignee else "",
+                ";".join(label.name for label in task.labels),
+            ])  # fmt: skip
+        job.output = write_csv(rows)
+        job.total = job.done = len(rows)
+        job.state, job.finished_at = "done", utcnow()
+        requester = job.requested_by_id
+        if requester is not None:
+            user = db.session.get(User, requester)
+            org = db.session.get(Organization, job.organization_id)
+            if user is not None and org is not None:
+                link = f"{current_app.config['BASE_URL'].rstrip('/')}/o/{org.slug}/jobs/{job.id}"
+                queue_email(
+                    to=user.email, subject="Your task export is ready",
+                    text=render_template("email/export_ready.txt", link=link, count=len(rows)),
+                    key=f"export:{job.id}",
+                )  # fmt: skip
+        db.session.commit()
+    return "done"

@@ -1,0 +1,113 @@
+import io
+import re
+import time
+
+from sqlalchemy import func
+from sqlalchemy import select
+
+from taskmanager import tenancy
+from taskmanager.extensions import db
+from taskmanager.imports.jobs import run_export
+from taskmanager.imports.jobs import run_import
+from taskmanager.imports.models import Job
+from taskmanager.tasks.models import Task
+from tests.conftest import csrf_token
+from tests.factories import make_org
+from tests.factories import make_project
+
+
+def upload(client, team_or_slug, project_id, text):
+    slug = getattr(team_or_slug, "slug", team_or_slug)
+    data = {
+        "csrf_token": csrf_token(client, "/account/settings"),
+        "file": (io.BytesIO(text.encode()), "tasks.csv"),
+    }
+    return client.post(
+        f"/o/{slug}/projects/{project_id}/import", data=data, content_type="multipart/form-data"
+    )
+
+
+def task_titles(app, project_id):
+    with app.app_context(), tenancy.system():
+        return set(db.session.scalars(select(Task.title).where(Task.project_id == project_id)))
+
+
+def test_good_rows_are_imported_and_bad_ones_listed(app, team, as_user, enqueued):
+    member = team.people["member"]
+    csv_text = (
+        "title,status,priority,due_at,assignee_email,labels\n"
+        f"Alpha,todo,high,2026-12-01T09:00:00+00:00,{member.email},bug\n"
+        ",todo,normal,,,\n"
+        "Gamma,sideways,normal,,,\n"
+        "Delta,done,low,,nobody@example.com,\n"
+        "Epsilon,in_progress,urgent,not a date,,\n"
+        "Zeta,todo,normal,,,unknown-label\n"
+        "Eta,,,,,\n"
+    )
+    client = as_user(member)
+    response = upload(client, team.org, team.project.id, csv_text)
+    assert response.status_code == 303
+    (_name, kwargs) = next(item for item in enqueued if item[0].endswith("run_import"))
+    with app.app_context():
+        run_import.run(**kwargs)  # the job's body; delivery through a worker is tested below
+
+    assert task_titles(app, team.project.id) == {"Write the launch post", "Alpha", "Eta"}
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "2 tasks imported, 5 rows skipped" in page
+    for row in (3, 4, 5, 6, 7):
+        assert f"Row {row}:" in page
+    assert "nobody@example.com" in page and "unknown-label" in page
+
+
+def test_a_file_that_is_not_a_task_csv_is_refused_with_the_expected_columns(app, team, as_user):
+    client = as_user(team.people["member"])
+    upload(client, team.org, team.project.id, "name;when\nx;y\n")
+    page = client.get(f"/o/{team.org.slug}/projects/{team.project.id}").get_data(as_text=True)
+    assert "must name the columns" in page and "title" in page
+
+
+def test_a_viewer_cannot_import(app, team, as_user):
+    response = upload(as_user(team.people["viewer"]), team.org, team.project.id, "title\nx\n")
+    assert response.status_code == 403
+
+
+def test_export_produces_a_download_and_an_email(app, team, as_user, enqueued):
+    client = as_user(team.people["member"])
+    response = client.post(
+        f"/o/{team.org.slug}/projects/{team.project.id}/export",
+        data={"csrf_token": csrf_token(client, "/account/settings")},
+    )
+    (_name, kwargs) = next(item for item in enqueued if item[0].endswith("run_export"))
+    with app.app_context():
+        run_export.run(**kwargs)
+    download = client.get(response.headers["Location"] + "/download")
+    assert download.mimetype == "text/csv"
+    assert "attachment" in download.headers["Content-Disposition"]
+    assert "Write the launch post" in download.get_data(as_text=True)
+
+
+def test_ten_thousand_rows_import_through_the_worker_with_progress(
+    committed_app, worker, make_user, as_user
+):
+    owner = make_user()
+    org = make_org(committed_app, owner, name="Bulk")
+    project = make_project(committed_app, org)
+    rows = "\n".join(f"Imported task {n},todo,normal" for n in range(10_000))
+    client = as_user(owner)
+    response = upload(client, org.slug, project.id, "title,status,priority\n" + rows + "\n")
+    job_id = int(re.search(r"/jobs/(\d+)", response.headers["Location"]).group(1))
+
+    seen = []
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        with committed_app.app_context(), tenancy.system():
+            job = db.session.get(Job, job_id)
+            seen.append((job.state, job.done))
+            if job.state == "done":
+                break
+        time.sleep(0.2)
+    assert seen[-1] == ("done", 10_000), seen[-5:]
+    assert any(0 < done < 10_000 for _, done in seen), "no progress was reported along the way"
+    with committed_app.app_context(), tenancy.system():
+        count = db.session.scalar(select(func.count()).where(Task.project_id == project.id))
+    assert count == 10_000
