@@ -6,8 +6,9 @@ a skipped service-backed test would hide exactly what it exists to check.
 
 Each test process gets a *lane*: its own database and its own pair of Redis db
 numbers. pytest-xdist names its workers gw0, gw1, ...; a run without xdist is lane
-``main``. A second run alongside another (a developer next to ``make test``) picks
-a free lane with ``PYTEST_XDIST_WORKER=gw7 pytest ...``.
+``main``. A second run alongside another (a developer next to ``make test``) moves
+its lanes up: ``TASKMANAGER_TEST_LANE_OFFSET=6 pytest -n 2`` runs in lanes 6 and 7,
+``PYTEST_XDIST_WORKER=gw7 pytest`` (no xdist) in lane 7.
 """
 
 from __future__ import annotations
@@ -25,22 +26,26 @@ LANES = 8
 MAIN_LANE = LANES - 1
 
 
-def worker_name() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
-
-
 def worker_index() -> int:
-    worker = worker_name()
+    """This process's lane number, 0 to 7."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     if worker == "main":
         return MAIN_LANE
     digits = "".join(ch for ch in worker if ch.isdigit())
-    index = int(digits or 0)
+    index = int(digits or 0) + int(os.environ.get("TASKMANAGER_TEST_LANE_OFFSET", "0"))
     if index >= LANES:
         raise RuntimeError(
-            f"Test lane {worker!r} has no Redis databases left: Redis has 16, two per lane, "
-            f"so use at most -n {LANES} (or PYTEST_XDIST_WORKER=gw0..gw{LANES - 1})."
+            f"Test worker {worker!r} would need lane {index}: Redis has 16 databases, two per "
+            f"lane, so workers plus TASKMANAGER_TEST_LANE_OFFSET must stay under {LANES}."
         )
     return index
+
+
+def worker_name() -> str:
+    """This lane's name, which also names its PostgreSQL database."""
+    if os.environ.get("PYTEST_XDIST_WORKER", "main") == "main":
+        return "main"
+    return f"gw{worker_index()}"
 
 
 def redis_dbs() -> tuple[int, int]:
