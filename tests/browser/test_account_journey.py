@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import ConsoleMessage
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
@@ -109,3 +110,25 @@ def test_signing_in_and_out_works_without_javascript(open_page, make_user):
 
     page.get_by_role("navigation").get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="Welcome to TaskManager")).to_be_visible()
+
+
+def test_pages_run_their_scripts_within_the_content_security_policy(page, make_user):
+    user = make_user()
+    problems: list[str] = []
+
+    def note(message: ConsoleMessage) -> None:
+        # Browsers ask every site for /favicon.ico; its 404 is not a page's problem.
+        if message.type == "error" and not message.location["url"].endswith("/favicon.ico"):
+            problems.append(f"{page.url}: {message.text}")
+
+    page.on("console", note)
+    page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
+
+    for path in ("/", "/register", "/login"):
+        page.goto(path)
+    sign_in(page, user.email, PASSWORD)
+    expect(page.get_by_role("heading", name=f"Hello, {user.name}")).to_be_visible()
+    page.goto("/account/settings")
+    expect(page.get_by_role("heading", name="Account settings")).to_be_visible()
+
+    assert not problems, "\n".join(problems)
