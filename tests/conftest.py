@@ -9,7 +9,6 @@ reads with its own connections) use ``committed_app`` and are cleaned by truncat
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -28,16 +27,15 @@ from taskmanager import jobs
 from taskmanager.extensions import db
 from tests.support.services import PG_ADMIN_DSN
 from tests.support.services import REDIS_HOST
-from tests.support.services import worker_index
+from tests.support.services import redis_dbs
+from tests.support.services import worker_name
 from tests.support.smtp import Inbox
 from tests.support.smtp import SMTPServer
 
-WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
-DB_NAME = f"tm_test_{WORKER}"
+DB_NAME = f"tm_test_{worker_name()}"
 DATABASE_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{DB_NAME}"
-REDIS_DB = 1 + worker_index()
+REDIS_DB, BROKER_DB = redis_dbs()
 REDIS_URL = f"redis://{REDIS_HOST}:6379/{REDIS_DB}"
-BROKER_DB = 8 + worker_index()
 BROKER_URL = f"redis://{REDIS_HOST}:6379/{BROKER_DB}"
 
 
