@@ -16,7 +16,7 @@ from tests.factories import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
-def column(page: Page, name: str):  # noqa: ANN201 - a Playwright locator
+def column(page: Page, name: str):
     return page.get_by_role("region", name=name)
 
 
