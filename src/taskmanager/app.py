@@ -9,6 +9,7 @@ from typing import Any
 from apiflask import APIFlask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from taskmanager import api
 from taskmanager import cli
 from taskmanager import config as config_module
 from taskmanager import errors
@@ -78,6 +79,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     app.register_blueprint(notifications_bp)
     # Project and task pages added their routes to the workspace blueprint on import.
     app.register_blueprint(workspace)
+    api.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
 

@@ -67,6 +67,12 @@ class Conflict(DomainError):
     default_message = "That conflicts with the current state; reload and try again."
 
 
+class PreconditionFailed(DomainError):
+    status = 412
+    code = "precondition_failed"
+    default_message = "It changed since you read it (If-Match is stale); reload and try again."
+
+
 class PlanLimitReached(DomainError):
     status = 402
     code = "plan_limit_reached"

@@ -7,7 +7,10 @@ from typing import cast
 from zoneinfo import available_timezones
 
 from flask_security import hash_password
+from flask_security.registerable import register_existing
+from flask_security.registerable import register_user
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from taskmanager.accounts import sessions
 from taskmanager.accounts.models import User
@@ -79,6 +82,31 @@ def create_user(
     )
     db.session.commit()
     return cast(User, user)
+
+
+def register(*, email: str, password: str, name: str = "") -> None:
+    """Register as the sign-up page does: same rules, same confirmation email.
+
+    An address already registered gets Flask-Security's "you already have an account"
+    email instead and the caller sees the same success, so accounts cannot be
+    enumerated. Raises ValidationFailed for an invalid email or a weak password.
+    """
+    security = current_security()
+    # The same choice as Flask-Security's register view (RegisterFormV2 has no
+    # separate confirm form).
+    form_class = security.forms["confirm_register_form"].cls or security.forms["register_form"].cls
+    assert form_class is not None  # Flask-Security always configures the register form
+    # A client sends the password once; retyping it is a form's concern.
+    fields = {"email": email, "password": password, "password_confirm": password}
+    form = form_class(formdata=MultiDict(fields), meta={"csrf": False})
+    if form.validate():
+        user = register_user(form)
+        user.name = name.strip()[:120]
+    elif not register_existing(form):
+        raise ValidationFailed(
+            details={field: str(messages[0]) for field, messages in form.errors.items()}
+        )
+    db.session.commit()
 
 
 def deactivate(*, email: str) -> User:

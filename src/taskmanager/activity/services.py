@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Select
+from sqlalchemy import func
 from sqlalchemy import select
 
 from taskmanager.accounts.models import User
@@ -56,3 +59,26 @@ def for_organization(organization_id: int, *, limit: int = 30) -> list[ActivityE
         .limit(limit)
     )
     return list(db.session.scalars(query))
+
+
+@dataclass
+class Page:
+    items: list[ActivityEvent]
+    total: int
+
+
+def _page(query: Select[ActivityEvent], *, page: int, per_page: int) -> Page:
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    newest_first = query.order_by(ActivityEvent.created_at.desc(), ActivityEvent.id.desc())
+    items = db.session.scalars(newest_first.limit(per_page).offset((page - 1) * per_page))
+    return Page(items=list(items), total=total)
+
+
+def page_for_task(task_id: int, *, page: int = 1, per_page: int = 20) -> Page:
+    query = select(ActivityEvent).where(ActivityEvent.task_id == task_id)
+    return _page(query, page=page, per_page=per_page)
+
+
+def page_for_organization(organization_id: int, *, page: int = 1, per_page: int = 20) -> Page:
+    query = select(ActivityEvent).where(ActivityEvent.organization_id == organization_id)
+    return _page(query, page=page, per_page=per_page)

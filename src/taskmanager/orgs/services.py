@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy import select
@@ -67,6 +68,20 @@ def access(*, user: User, slug: str | None = None, org_id: int | None = None) ->
         raise NotFound("No such organization, or you are not a member of it.")
     tenancy.enter({membership.organization_id})
     return membership
+
+
+def access_for(*, user: User, model: type[tenancy.TenantScoped], object_id: int) -> Membership:
+    """The caller's membership in the organization owning a row, for ids without an org.
+
+    Raises:
+        NotFound: no such row, or it belongs to an organization the user is not in.
+    """
+    tenancy.enter(m.organization_id for m in memberships_of(user))
+    table: Any = model  # every TenantScoped model has an integer ``id``
+    owner = db.session.scalar(select(table.organization_id).where(table.id == object_id))
+    if owner is None:
+        raise NotFound()
+    return access(user=user, org_id=owner)
 
 
 def create_organization(*, owner: User, name: str) -> Organization:

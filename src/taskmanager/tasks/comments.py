@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from sqlalchemy import func
 from sqlalchemy import select
 
 from taskmanager.activity import services as activity
@@ -23,6 +26,19 @@ def list_comments(task: Task) -> list[Comment]:
         select(Comment).where(Comment.task_id == task.id).order_by(Comment.created_at, Comment.id)
     )
     return list(db.session.scalars(query))
+
+
+def counts(task_ids: Iterable[int]) -> dict[int, int]:
+    """How many comments each task has, in one query."""
+    ids = list(task_ids)
+    if not ids:
+        return {}
+    query = (
+        select(Comment.task_id, func.count())
+        .where(Comment.task_id.in_(ids))
+        .group_by(Comment.task_id)
+    )
+    return {task_id: count for task_id, count in db.session.execute(query)}
 
 
 def get_comment(organization_id: int, comment_id: int) -> Comment:

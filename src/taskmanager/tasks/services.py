@@ -7,6 +7,7 @@ silently overwriting someone else's change.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
@@ -231,12 +232,18 @@ def _move(task: Task, status: str, position: int | None, changes: dict[str, list
         changes["position"] = [old_position, task.position]
 
 
-def delete_task(*, actor: Membership, task: Task) -> None:
-    """Delete a task: admins and owners any, members only the ones they created."""
+def delete_task(*, actor: Membership, task: Task, expected_version: int | None = None) -> None:
+    """Delete a task: admins and owners any, members only the ones they created.
+
+    Raises:
+        Conflict: ``expected_version`` is not the task's current version.
+    """
     if not can(actor.role, Action.DELETE_ANY_TASK):
         require(actor.role, Action.DELETE_OWN_TASK)
         if task.created_by_id != actor.user_id:
             raise Forbidden("Members can delete only the tasks they created.")
+    if expected_version is not None and expected_version != task.version:
+        raise Conflict(STALE, details={"current_version": task.version})
     activity.record(
         organization_id=task.organization_id, actor=actor.user, verb="task.deleted",
         subject_type="task", subject_id=task.id, subject_title=task.title,
@@ -305,9 +312,28 @@ def list_tasks(
     *, project: Project, filters: TaskFilters, page: int = 1, per_page: int = 25
 ) -> Page:
     """One page of a project's tasks: two statements whatever the page size."""
+    base = filtered(select(Task).where(Task.project_id == project.id), filters)
+    return _page(base, filters, page=page, per_page=per_page)
+
+
+def search_tasks(
+    *,
+    organization_ids: Iterable[int],
+    filters: TaskFilters,
+    project_id: int | None = None,
+    page: int = 1,
+    per_page: int = 25,
+) -> Page:
+    """One page of tasks across organizations (the caller scopes the request to them)."""
+    query = select(Task).where(Task.organization_id.in_(list(organization_ids)))
+    if project_id is not None:
+        query = query.where(Task.project_id == project_id)
+    return _page(filtered(query, filters), filters, page=page, per_page=per_page)
+
+
+def _page(base: Select[Task], filters: TaskFilters, *, page: int, per_page: int) -> Page:
     per_page = max(1, min(per_page, 100))
     page = max(1, page)
-    base = filtered(select(Task).where(Task.project_id == project.id), filters)
     total = db.session.scalar(select(func.count()).select_from(base.order_by(None).subquery())) or 0
     order = SORTS.get(filters.sort, SORTS["position"])
     items = list(

@@ -1,0 +1,118 @@
+"""The REST API under /api/v1: blueprints, JWT settings, body rules, error shape.
+
+``init_app`` is called by ``create_app``. The views live in the feature modules of
+this package and call the same services as the pages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apiflask import APIFlask
+from apiflask.exceptions import HTTPError
+from apiflask.exceptions import _ValidationError
+from flask import Response
+from flask import request
+from flask_jwt_extended import JWTManager
+from flask_limiter.util import get_remote_address
+from werkzeug.exceptions import UnsupportedMediaType
+
+from taskmanager.api import auth
+from taskmanager.api import orgs
+from taskmanager.api import projects
+from taskmanager.api import tasks
+from taskmanager.api.http import require_object
+from taskmanager.api.schemas import Error
+from taskmanager.errors import HTTP_CODES
+from taskmanager.errors import ValidationFailed
+from taskmanager.errors import error_response
+from taskmanager.extensions import csrf
+from taskmanager.rate_limits import limiter_for
+
+BLUEPRINTS = (auth.bp, orgs.bp, projects.bp, tasks.bp)
+NAMES = frozenset(blueprint.name for blueprint in BLUEPRINTS)
+AUDIENCE = "taskmanager-api"
+
+
+class InvalidJson(ValidationFailed):
+    code = "invalid_json"
+    default_message = "The body is not valid JSON."
+
+
+def _check_body() -> None:
+    """Bodies are JSON objects: 415 for another type, 400 ``invalid_json`` if unparsable."""
+    if request.blueprint not in NAMES:
+        return
+    has_body = bool(request.content_length) or request.method in ("POST", "PUT", "PATCH")
+    if not has_body:
+        return
+    if not request.is_json:
+        raise UnsupportedMediaType("Send the body as JSON, with Content-Type: application/json.")
+    data = request.get_json(silent=True)
+    if data is None:
+        raise InvalidJson()
+    require_object(data)
+
+
+def _validation_details(error: _ValidationError) -> dict[str, str]:
+    details: dict[str, str] = {}
+    for fields in (error.detail or {}).values():
+        for field, messages in fields.items():
+            message = messages[0] if isinstance(messages, list) and messages else str(messages)
+            details[field or "body"] = str(message).removeprefix("Value error, ")
+    return details
+
+
+def _http_error(error: HTTPError) -> Response:
+    # APIFlask raises its own HTTPError for input validation; give it the one shape.
+    if isinstance(error, _ValidationError):
+        return error_response(
+            400, "validation_error", "Some fields are not valid.", _validation_details(error)
+        )
+    status = error.status_code
+    response = error_response(status, HTTP_CODES.get(status, "error"), error.message or "")
+    response.headers.update(error.headers or {})
+    return response
+
+
+def _account_key() -> str:
+    data = request.get_json(silent=True)
+    email = data.get("email") if isinstance(data, dict) else None
+    return f"account:{str(email).strip().lower()}" if email else get_remote_address()
+
+
+def init_app(app: APIFlask) -> None:
+    app.config.setdefault("JWT_ALGORITHM", "HS256")
+    app.config.setdefault("JWT_DECODE_ALGORITHMS", ["HS256"])
+    app.config.setdefault("JWT_ENCODE_AUDIENCE", AUDIENCE)
+    app.config.setdefault("JWT_DECODE_AUDIENCE", AUDIENCE)
+    app.config.setdefault("JWT_TOKEN_LOCATION", ["headers"])
+    app.config["VALIDATION_ERROR_STATUS_CODE"] = 400
+    error_schema = Error.model_json_schema()
+    app.config["VALIDATION_ERROR_SCHEMA"] = error_schema
+    app.config["HTTP_ERROR_SCHEMA"] = error_schema
+    # One JWTManager per app: it keeps its callbacks on itself.
+    JWTManager(app)
+    # APIFlask raises its own HTTPError (input validation, auth); app.error_processor
+    # would also take over every Werkzeug error from errors.py, so only this class.
+    app.register_error_handler(HTTPError, _http_error)
+
+    app.before_request(_check_body)
+    for blueprint in BLUEPRINTS:
+        csrf.exempt(blueprint)
+        app.register_blueprint(blueprint)
+
+    # The OpenAPI document describes /api/v1 only: the pages' blueprints (plain Flask
+    # ones) and bare app views stay out of it.
+    app.config["AUTO_200_RESPONSE"] = False
+    for registered in app.blueprints.values():
+        if not hasattr(registered, "enable_openapi"):
+            registered.enable_openapi = False  # type: ignore[attr-defined]
+
+    limiter = limiter_for(app)
+    rate = app.config["LOGIN_RATE_LIMIT"]
+    for endpoint in auth.LIMITED:
+        view: Any = app.view_functions[endpoint]
+        view = limiter.limit(rate, key_func=get_remote_address)(view)
+        view = limiter.limit(rate, key_func=_account_key)(view)
+        app.view_functions[endpoint] = view

@@ -1,0 +1,319 @@
+"""The API's wire format: explicit allow-lists per entity, in and out.
+
+Out-schemas read ORM objects (``from_attributes``) but name every field they show,
+so a new column (a hash, a Stripe id) never leaks by accident. In-schemas refuse
+unknown fields: ``organization_id``, ``role``, ``created_by`` or ``version`` in a body
+is a 400, not a silent write. Task and comment bodies are the services' own schemas
+(``tasks.schemas``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic import ConfigDict
+from pydantic import Field
+from pydantic import model_validator
+
+from taskmanager.accounts.models import User
+from taskmanager.policy import Role
+from taskmanager.tasks.models import Priority
+from taskmanager.tasks.models import Status
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# --- errors (documentation of errors.py's one shape) ---------------------------------
+
+
+class Error(BaseModel):
+    error: str = Field(examples=["not_found"])
+    message: str
+    details: dict[str, Any] | None = None
+    request_id: str | None = None
+
+
+# --- accounts and auth ----------------------------------------------------------------
+
+
+class Credentials(In):
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=1000)
+    otp: str | None = Field(default=None, max_length=20)
+
+
+class RefreshIn(In):
+    refresh_token: str = Field(max_length=4000)
+
+
+class RegisterIn(In):
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=1000)
+    name: str = Field(default="", max_length=120)
+
+
+class TokenPairOut(Out):
+    access_token: str
+    refresh_token: str
+    token_type: str = "Bearer"  # noqa: S105 - the scheme name, not a secret
+    expires_in: int
+
+
+class Accepted(BaseModel):
+    message: str
+
+
+class PersonalTokenIn(In):
+    name: str = Field(min_length=1, max_length=100)
+
+
+class PersonalTokenOut(Out):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+class PersonalTokenCreated(PersonalTokenOut):
+    token: str = Field(description="The secret. Shown only in this response.")
+
+
+class MeOut(Out):
+    id: int
+    email: str
+    name: str
+    time_zone: str
+    two_factor: bool
+
+
+class MeUpdate(In):
+    name: str | None = Field(default=None, max_length=120)
+    time_zone: str | None = Field(default=None, max_length=64)
+
+
+# --- organizations -------------------------------------------------------------------
+
+
+class UserRef(Out):
+    id: int
+    name: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _display_name(cls, value: Any) -> Any:
+        # A user without a name is shown by the start of their email, as on the pages.
+        if isinstance(value, User):
+            return {"id": value.id, "name": value.display_name}
+        return value
+
+
+class OrgOut(Out):
+    id: int
+    name: str
+    slug: str
+    plan: str
+    role: Role
+    created_at: datetime
+
+
+class OrgCreate(In):
+    name: str = Field(min_length=1, max_length=120)
+
+
+class OrgDelete(In):
+    confirm: str = Field(max_length=60)
+
+
+class MemberOut(Out):
+    user: UserRef
+    email: str
+    role: Role
+    joined_at: datetime
+
+
+class MemberUpdate(In):
+    role: Role
+
+
+class InvitationOut(Out):
+    id: int
+    email: str
+    role: Role
+    created_at: datetime
+    expires_at: datetime
+
+
+class InvitationIn(In):
+    email: str = Field(max_length=320)
+    role: Role = Role.MEMBER
+
+
+class AcceptIn(In):
+    token: str = Field(min_length=1, max_length=200)
+
+
+class LabelOut(Out):
+    id: int
+    name: str
+    color: str
+
+
+class LabelIn(In):
+    name: str = Field(min_length=1, max_length=40)
+    color: str = Field(default="#6c757d", pattern=r"^#[0-9a-fA-F]{6}$")
+
+
+class LabelUpdate(In):
+    name: str | None = Field(default=None, min_length=1, max_length=40)
+    color: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
+
+
+# --- projects and tasks --------------------------------------------------------------
+
+
+class ProjectRef(Out):
+    id: int
+    name: str
+
+
+class ProjectOut(Out):
+    id: int
+    organization_id: int
+    name: str
+    description: str
+    archived: bool
+    created_at: datetime
+
+
+class ProjectIn(In):
+    name: str = Field(min_length=1, max_length=120)
+    description: str = Field(default="", max_length=5000)
+
+
+class ProjectUpdate(In):
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    description: str | None = Field(default=None, max_length=5000)
+    archived: bool | None = None
+
+
+class TaskOut(Out):
+    id: int
+    organization_id: int
+    project: ProjectRef
+    title: str
+    description: str
+    status: Status
+    priority: Priority
+    position: int
+    due_at: datetime | None
+    assignee: UserRef | None
+    labels: list[LabelOut]
+    comment_count: int
+    created_by_id: int | None
+    completed_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class CommentOut(Out):
+    id: int
+    task_id: int
+    author: UserRef | None
+    body: str
+    edited: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class ActivityOut(Out):
+    id: int
+    actor: UserRef | None
+    verb: str
+    subject_type: str
+    subject_id: int
+    subject_title: str
+    task_id: int | None
+    changes: dict[str, Any]
+    created_at: datetime
+
+
+# --- query strings and pages ---------------------------------------------------------
+
+
+class PageQuery(In):
+    page: int = Field(default=1, ge=1, le=100_000)
+    per_page: int = Field(default=20, ge=1, le=100)
+
+
+class ProjectTaskQuery(PageQuery):
+    assignee: str | None = Field(
+        default=None, pattern=r"^(me|none|[1-9][0-9]{0,9})$", description="me, none or a user id"
+    )
+    status: Status | None = None
+    label: int | None = Field(default=None, ge=1)
+    due_before: datetime | None = None
+    due_after: datetime | None = None
+    q: str | None = Field(default=None, max_length=200)
+    sort: str = Field(default="position", pattern=r"^(position|due_at|-created_at|priority|title)$")
+
+
+class TaskQuery(ProjectTaskQuery):
+    org_id: int | None = Field(default=None, ge=1)
+    project_id: int | None = Field(default=None, ge=1)
+
+
+class ProjectQuery(PageQuery):
+    include_archived: bool = False
+
+
+class PageMeta(BaseModel):
+    total: int
+    page: int
+    per_page: int
+    pages: int
+
+
+class TaskPage(PageMeta):
+    items: list[TaskOut]
+
+
+class ProjectPage(PageMeta):
+    items: list[ProjectOut]
+
+
+class OrgPage(PageMeta):
+    items: list[OrgOut]
+
+
+class MemberPage(PageMeta):
+    items: list[MemberOut]
+
+
+class InvitationPage(PageMeta):
+    items: list[InvitationOut]
+
+
+class LabelPage(PageMeta):
+    items: list[LabelOut]
+
+
+class CommentPage(PageMeta):
+    items: list[CommentOut]
+
+
+class ActivityPage(PageMeta):
+    items: list[ActivityOut]
+
+
+class PersonalTokenPage(PageMeta):
+    items: list[PersonalTokenOut]

@@ -1,0 +1,200 @@
+"""Tasks across my organizations, one task, its comments and its history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from apiflask import APIBlueprint
+
+from taskmanager import tenancy
+from taskmanager.accounts.models import User
+from taskmanager.activity import services as activity
+from taskmanager.api import schemas
+from taskmanager.api.bearer import bearer
+from taskmanager.api.bearer import caller
+from taskmanager.api.http import created
+from taskmanager.api.http import etag
+from taskmanager.api.http import if_match
+from taskmanager.api.http import page_of
+from taskmanager.api.http import slice_of
+from taskmanager.errors import Conflict
+from taskmanager.errors import PreconditionFailed
+from taskmanager.orgs import services as orgs
+from taskmanager.orgs.models import Membership
+from taskmanager.tasks import comments
+from taskmanager.tasks import services
+from taskmanager.tasks.models import Comment
+from taskmanager.tasks.models import Task
+from taskmanager.tasks.schemas import CommentFields
+from taskmanager.tasks.schemas import TaskUpdate
+
+bp = APIBlueprint("api_tasks", __name__, url_prefix="/api/v1", tag="Tasks")
+
+
+def tasks_out(found: Sequence[Task]) -> list[schemas.TaskOut]:
+    """Tasks as the API shows them, their comment counts fetched in one query."""
+    counts = comments.counts(task.id for task in found)
+    out = []
+    for task in found:
+        fields = {
+            name: getattr(task, name)
+            for name in schemas.TaskOut.model_fields
+            if name != "comment_count"
+        }
+        fields["comment_count"] = counts.get(task.id, 0)
+        out.append(schemas.TaskOut.model_validate(fields))
+    return out
+
+
+def task_response(task: Task, status: int = 200) -> tuple[schemas.TaskOut, int, dict[str, str]]:
+    return tasks_out([task])[0], status, etag(task.version)
+
+
+def filters_from(query: schemas.ProjectTaskQuery, user: User) -> services.TaskFilters:
+    assignee: int | None = None
+    if query.assignee == "me":
+        assignee = user.id
+    elif query.assignee == "none":
+        assignee = 0  # the service's "unassigned"
+    elif query.assignee is not None:
+        assignee = int(query.assignee)
+    return services.TaskFilters(
+        status=query.status.value if query.status else None,
+        assignee_id=assignee,
+        label_id=query.label,
+        due_after=query.due_after,
+        due_before=query.due_before,
+        text=query.q,
+        sort=query.sort,
+    )
+
+
+def _task(task_id: int) -> tuple[Membership, Task]:
+    me = orgs.access_for(user=caller(), model=Task, object_id=task_id)
+    return me, services.get_task(me.organization_id, task_id)
+
+
+@bp.get("/tasks")
+@bp.auth_required(bearer)
+@bp.input(schemas.TaskQuery, location="query", arg_name="query")
+@bp.output(schemas.TaskPage)
+@bp.doc(summary="Tasks across my organizations, filtered and sorted")
+def list_tasks(query: schemas.TaskQuery) -> Any:
+    user = caller()
+    if query.org_id is not None:
+        org_ids = [orgs.access(user=user, org_id=query.org_id).organization_id]
+    else:
+        org_ids = [m.organization_id for m in orgs.memberships_of(user)]
+        tenancy.enter(org_ids)
+    page = services.search_tasks(
+        organization_ids=org_ids,
+        project_id=query.project_id,
+        filters=filters_from(query, user),
+        page=query.page,
+        per_page=query.per_page,
+    )
+    return page_of(tasks_out(page.items), total=page.total, page=page.page, per_page=page.per_page)
+
+
+@bp.get("/tasks/<int:task_id>")
+@bp.auth_required(bearer)
+@bp.output(schemas.TaskOut)
+@bp.doc(summary="One task (ETag: its version)", responses=[404])
+def get_task(task_id: int) -> Any:
+    return task_response(_task(task_id)[1])
+
+
+@bp.patch("/tasks/<int:task_id>")
+@bp.auth_required(bearer)
+@bp.input(TaskUpdate, arg_name="data")
+@bp.output(schemas.TaskOut)
+@bp.doc(
+    summary="Change any subset of fields; move on the board with status + position",
+    description="Send `If-Match` with the ETag you read: a stale one answers 412.",
+    responses=[403, 404, 409, 412],
+)
+def update_task(task_id: int, data: TaskUpdate) -> Any:
+    me, task = _task(task_id)
+    expected = if_match()
+    try:
+        services.update_task(actor=me, task=task, data=data, expected_version=expected)
+    except Conflict as error:
+        if expected is None:
+            raise
+        raise PreconditionFailed(error.message, details=error.details) from None
+    return task_response(task)
+
+
+@bp.delete("/tasks/<int:task_id>")
+@bp.auth_required(bearer)
+@bp.output({}, status_code=204)
+@bp.doc(summary="Delete a task", responses=[403, 404, 412])
+def delete_task(task_id: int) -> tuple[str, int]:
+    me, task = _task(task_id)
+    expected = if_match()
+    try:
+        services.delete_task(actor=me, task=task, expected_version=expected)
+    except Conflict as error:
+        raise PreconditionFailed(error.message, details=error.details) from None
+    return "", 204
+
+
+@bp.get("/tasks/<int:task_id>/comments")
+@bp.auth_required(bearer)
+@bp.input(schemas.PageQuery, location="query", arg_name="query")
+@bp.output(schemas.CommentPage)
+@bp.doc(summary="A task's comments, oldest first", responses=[404])
+def list_comments(task_id: int, query: schemas.PageQuery) -> Any:
+    found = [
+        schemas.CommentOut.model_validate(c) for c in comments.list_comments(_task(task_id)[1])
+    ]
+    return slice_of(found, page=query.page, per_page=query.per_page)
+
+
+@bp.post("/tasks/<int:task_id>/comments")
+@bp.auth_required(bearer)
+@bp.input(CommentFields, arg_name="data")
+@bp.output(schemas.CommentOut, status_code=201)
+@bp.doc(summary="Comment on a task", responses=[403, 404])
+def add_comment(task_id: int, data: CommentFields) -> Any:
+    me, task = _task(task_id)
+    comment = comments.add_comment(actor=me, task=task, data=data)
+    return comment, 201, created(f"/api/v1/comments/{comment.id}")
+
+
+def _comment(comment_id: int) -> tuple[Membership, Comment]:
+    me = orgs.access_for(user=caller(), model=Comment, object_id=comment_id)
+    return me, comments.get_comment(me.organization_id, comment_id)
+
+
+@bp.patch("/comments/<int:comment_id>")
+@bp.auth_required(bearer)
+@bp.input(CommentFields, arg_name="data")
+@bp.output(schemas.CommentOut)
+@bp.doc(summary="Edit a comment (its author, or an admin)", responses=[403, 404])
+def update_comment(comment_id: int, data: CommentFields) -> Any:
+    me, comment = _comment(comment_id)
+    return comments.update_comment(actor=me, comment=comment, data=data)
+
+
+@bp.delete("/comments/<int:comment_id>")
+@bp.auth_required(bearer)
+@bp.output({}, status_code=204)
+@bp.doc(summary="Delete a comment (its author, or an admin)", responses=[403, 404])
+def delete_comment(comment_id: int) -> tuple[str, int]:
+    me, comment = _comment(comment_id)
+    comments.delete_comment(actor=me, comment=comment)
+    return "", 204
+
+
+@bp.get("/tasks/<int:task_id>/activity")
+@bp.auth_required(bearer)
+@bp.input(schemas.PageQuery, location="query", arg_name="query")
+@bp.output(schemas.ActivityPage)
+@bp.doc(summary="A task's history, newest first", responses=[404])
+def task_activity(task_id: int, query: schemas.PageQuery) -> Any:
+    task = _task(task_id)[1]
+    page = activity.page_for_task(task.id, page=query.page, per_page=query.per_page)
+    items = [schemas.ActivityOut.model_validate(e) for e in page.items]
+    return page_of(items, total=page.total, page=query.page, per_page=query.per_page)

@@ -1,0 +1,221 @@
+"""API credentials: sign in for a token pair, rotate, revoke; personal tokens.
+
+Access tokens are JWTs valid 15 minutes; refresh tokens are JWTs valid 30 days that
+rotate on every use inside a ``TokenFamily``. Personal tokens are random strings, kept
+only as hashes. ``authenticate`` accepts either kind of bearer token and nothing else:
+a JWT must carry ``exp``, the API's audience, our algorithm and signature, and be an
+access token of a live family.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from flask_jwt_extended import create_access_token
+from flask_jwt_extended import create_refresh_token
+from flask_jwt_extended import decode_token
+from flask_security import hash_password
+from flask_security import verify_and_update_password
+from jwt import ExpiredSignatureError
+from jwt import PyJWTError
+from sqlalchemy import select
+
+from taskmanager.accounts.models import User
+from taskmanager.accounts.security import current_security
+from taskmanager.accounts.services import find_by_email
+from taskmanager.api.models import PersonalToken
+from taskmanager.api.models import TokenFamily
+from taskmanager.db import utcnow
+from taskmanager.errors import Forbidden
+from taskmanager.errors import NotFound
+from taskmanager.errors import Unauthorized
+from taskmanager.errors import ValidationFailed
+from taskmanager.extensions import db
+
+ACCESS_LIFETIME = timedelta(minutes=15)
+REFRESH_LIFETIME = timedelta(days=30)
+PERSONAL_PREFIX = "tmp_"
+BAD_CREDENTIALS = "The email or password is not right."
+
+
+class TokenExpired(Unauthorized):
+    code = "token_expired"
+    default_message = "The access token has expired; refresh it or sign in again."
+
+
+class EmailNotConfirmed(Forbidden):
+    code = "email_not_confirmed"
+    default_message = "Confirm your email address first: follow the link we sent you."
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+
+
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def _pair(user: User, family: TokenFamily) -> TokenPair:
+    identity = str(user.id)
+    claims = {"fam": family.id}
+    access = create_access_token(
+        identity, additional_claims=claims, expires_delta=ACCESS_LIFETIME, fresh=False
+    )
+    refresh = create_refresh_token(
+        identity,
+        additional_claims={**claims, "jti": family.current_jti},
+        expires_delta=REFRESH_LIFETIME,
+    )
+    return TokenPair(access, refresh, int(ACCESS_LIFETIME.total_seconds()))
+
+
+def _verify_otp(user: User, otp: str | None) -> None:
+    if not user.tf_primary_method or not user.tf_totp_secret:
+        return
+    if not otp:
+        raise Unauthorized(
+            "This account uses two-factor sign-in: send the 6-digit code as otp.",
+            details={"otp": "Required for this account."},
+        )
+    factory = current_security()._totp_factory
+    if not factory.verify_totp(token=otp, totp_secret=user.tf_totp_secret, user=user, window=1):
+        raise Unauthorized("The two-factor code is not right.", details={"otp": "Not valid."})
+
+
+def sign_in(*, email: str, password: str, otp: str | None = None) -> TokenPair:
+    """A new token family for the account these credentials prove.
+
+    Raises:
+        Unauthorized: unknown email, wrong password or code, inactive account; the
+            answer is the same for an unknown email and a wrong password.
+        EmailNotConfirmed: the right password for an account not yet confirmed.
+    """
+    user = find_by_email(email)
+    if user is None or not user.password:
+        hash_password(password)  # as slow as a real check: no timing oracle
+        raise Unauthorized(BAD_CREDENTIALS)
+    if not verify_and_update_password(password, user) or not user.active:
+        raise Unauthorized(BAD_CREDENTIALS)
+    if user.confirmed_at is None:
+        raise EmailNotConfirmed()
+    _verify_otp(user, otp)
+    family = TokenFamily(user_id=user.id, current_jti=str(uuid.uuid4()))
+    db.session.add(family)
+    db.session.flush()
+    pair = _pair(user, family)
+    db.session.commit()
+    return pair
+
+
+def _decode(token: str, *, expected_type: str) -> dict[str, Any]:
+    try:
+        claims: dict[str, Any] = decode_token(token)
+    except ExpiredSignatureError:
+        raise TokenExpired() from None
+    except PyJWTError:
+        raise Unauthorized("The token is not valid.") from None
+    # PyJWT accepts a token without exp unless told otherwise: a token that never
+    # expires is not one we issued.
+    if "exp" not in claims or claims.get("type") != expected_type or "fam" not in claims:
+        raise Unauthorized("The token is not valid.")
+    return claims
+
+
+def _live_family(claims: dict[str, Any]) -> TokenFamily:
+    family = db.session.get(TokenFamily, claims["fam"])
+    if family is None or family.revoked_at is not None or str(family.user_id) != claims["sub"]:
+        raise Unauthorized("This sign-in was revoked; sign in again.")
+    return family
+
+
+def refresh(*, refresh_token: str) -> TokenPair:
+    """Rotate: the presented refresh token is spent and a new pair returned.
+
+    Raises:
+        Unauthorized: not a valid refresh token; or an already rotated one, in which
+            case the whole family is revoked (someone else holds a copy).
+    """
+    claims = _decode(refresh_token, expected_type="refresh")
+    family = _live_family(claims)
+    if claims.get("jti") != family.current_jti:
+        family.revoked_at = utcnow()
+        db.session.commit()
+        raise Unauthorized("This refresh token was already used; every token of it is revoked.")
+    user = db.session.get(User, family.user_id)
+    if user is None or not user.active:
+        raise Unauthorized("The account is not active.")
+    family.current_jti = str(uuid.uuid4())
+    family.rotated_at = utcnow()
+    pair = _pair(user, family)
+    db.session.commit()
+    return pair
+
+
+def revoke(*, refresh_token: str) -> None:
+    """Sign out: revoke the refresh token's family (its access tokens stop working too)."""
+    claims = _decode(refresh_token, expected_type="refresh")
+    family = _live_family(claims)
+    family.revoked_at = utcnow()
+    db.session.commit()
+
+
+def authenticate(token: str) -> User:
+    """The user a bearer token (access JWT or personal token) speaks for.
+
+    Raises:
+        TokenExpired: an access token past its 15 minutes.
+        Unauthorized: anything else that is not a valid, live token.
+    """
+    if not token:
+        raise Unauthorized("Send an access token: Authorization: Bearer <token>.")
+    if token.startswith(PERSONAL_PREFIX):
+        personal = db.session.scalar(
+            select(PersonalToken).where(PersonalToken.token_hash == _sha256(token))
+        )
+        if personal is None or not personal.user.active:
+            raise Unauthorized("The token is not valid.")
+        personal.last_used_at = utcnow()
+        db.session.commit()
+        return personal.user
+    claims = _decode(token, expected_type="access")
+    family = _live_family(claims)
+    user = db.session.get(User, family.user_id)
+    if user is None or not user.active:
+        raise Unauthorized("The account is not active.")
+    return user
+
+
+def personal_tokens(user: User) -> list[PersonalToken]:
+    query = select(PersonalToken).where(PersonalToken.user_id == user.id)
+    return list(db.session.scalars(query.order_by(PersonalToken.created_at.desc())))
+
+
+def create_personal_token(*, user: User, name: str) -> tuple[PersonalToken, str]:
+    """A new personal token and its secret, which is never retrievable again."""
+    name = name.strip()
+    if not 1 <= len(name) <= 100:
+        raise ValidationFailed(details={"name": "Give the token a name of 1 to 100 characters."})
+    secret = PERSONAL_PREFIX + secrets.token_urlsafe(32)
+    token = PersonalToken(
+        user_id=user.id, name=name, token_hash=_sha256(secret), prefix=secret[:10]
+    )
+    db.session.add(token)
+    db.session.commit()
+    return token, secret
+
+
+def delete_personal_token(*, user: User, token_id: int) -> None:
+    token = db.session.get(PersonalToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound("No such token.")
+    db.session.delete(token)
+    db.session.commit()
