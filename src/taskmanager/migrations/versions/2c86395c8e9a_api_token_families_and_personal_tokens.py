@@ -1,7 +1,7 @@
 """API token families and personal tokens
 
 Revision ID: 2c86395c8e9a
-Revises: fcfae9dbfd67
+Revises: 2f2784a72c45
 Create Date: 2026-11-23 21:20:46.507935
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "2c86395c8e9a"
-down_revision = "fcfae9dbfd67"
+down_revision = "2f2784a72c45"
 branch_labels = None
 depends_on = None
 
