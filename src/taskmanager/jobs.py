@@ -8,16 +8,21 @@ change publishes nothing, and a worker never looks for a row that is not there y
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
 from typing import Any
 
 from celery import Celery
 from celery import Task
 from flask import Flask
 from flask import current_app
+from kombu.exceptions import OperationalError
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from taskmanager.extensions import db
+
+logger = logging.getLogger(__name__)
 
 _PENDING = "taskmanager_pending_jobs"
 # Modules whose jobs a worker must know, imported when the worker starts.
@@ -95,8 +100,27 @@ def publish(task: Task, kwargs: dict[str, Any]) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _publish_pending(session: Session) -> None:
-    for task, kwargs in session.info.pop(_PENDING, []):
-        publish(task, kwargs)
+    """Publish the jobs of the transaction that just committed.
+
+    An unreachable broker is logged, never raised: the change is committed, and
+    failing the request now would tell the user it did not happen. Stored work is
+    published again by its sweep (``requeue_unsent_emails`` for mail). The first
+    failure leaves the rest unpublished too, so a request does not wait out the
+    broker's connection retries once per job.
+    """
+    pending = session.info.pop(_PENDING, [])
+    for position, (task, kwargs) in enumerate(pending):
+        try:
+            publish(task, kwargs)
+        except OperationalError:
+            unpublished = Counter(job.name for job, _ in pending[position:])
+            logger.exception(
+                "Broker unreachable: %d committed job(s) not published (%s); "
+                "their sweeps publish stored work again",
+                sum(unpublished.values()),
+                ", ".join(f"{name} x{count}" for name, count in sorted(unpublished.items())),
+            )
+            return
 
 
 @event.listens_for(Session, "after_rollback")

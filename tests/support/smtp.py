@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -65,10 +66,77 @@ def text_of(message: EmailMessage) -> str:
     return part.get_content() if part is not None else ""
 
 
+class GatedInbox(Inbox):
+    """An inbox whose server can hold new deliveries before any of their text arrives.
+
+    Each delivery is held at RCPT, before DATA, for ``delay`` seconds (so a batch takes
+    long enough to be interrupted) and for as long as the gate is closed. A client
+    killed there has sent nothing of its message: no copy can have been accepted.
+    ``in_flight`` counts deliveries past the gate whose message is not accepted yet.
+    """
+
+    def __init__(self, *, delay: float) -> None:
+        super().__init__()
+        self.delay = delay
+        self.held = 0
+        self.in_flight = 0
+        self._open = True
+
+    def close_gate(self) -> None:
+        with self._changed:
+            self._open = False
+
+    def open_gate(self) -> None:
+        with self._changed:
+            self._open = True
+
+    def counts(self) -> tuple[int, int, int]:
+        """(held at the gate, in flight past it, accepted), read at one instant."""
+        with self._changed:
+            return self.held, self.in_flight, len(self.messages)
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
+        with self._changed:
+            self.held += 1
+        passed = False
+        try:
+            while not passed:
+                with self._changed:
+                    if self._open:
+                        self.held -= 1
+                        self.in_flight += 1
+                        passed = True
+                if not passed:
+                    await asyncio.sleep(0.005)
+            await asyncio.sleep(self.delay)
+        except asyncio.CancelledError:
+            # The client went away (aiosmtpd cancels the session when it does).
+            with self._changed:
+                if passed:
+                    self.in_flight -= 1
+                else:
+                    self.held -= 1
+            raise
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = BytesParser(policy=policy.default).parsebytes(envelope.content)
+        # One step under the lock: a watcher never sees a message neither in flight
+        # nor accepted.
+        with self._changed:
+            self.in_flight -= 1
+            self.messages.append(message)  # type: ignore[arg-type]
+            self._changed.notify_all()
+        return "250 Message accepted"
+
+
 class SMTPServer:
-    def __init__(self) -> None:
+    def __init__(self, inbox: Inbox | None = None) -> None:
         self.port = free_port()
-        self.inbox = Inbox()
+        self.inbox = inbox or Inbox()
         self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
 
     def start(self) -> SMTPServer:
