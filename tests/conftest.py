@@ -162,7 +162,11 @@ def runner(app: Flask) -> Any:
 TABLES_TO_KEEP = {"alembic_version"}
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: when any in-process test worker stops, Celery sets the
+# process-wide celery.worker.state.should_terminate, which ends every worker in the
+# process. A session worker would die the first time another test (the embedded
+# SQLite one) stops its own, and later jobs would never run.
+@pytest.fixture(scope="module")
 def _celery_worker(app: Flask) -> Iterator[Any]:
     celery_app = app.extensions["celery"]
     with start_worker(celery_app, pool="solo", perform_ping_check=False) as worker:
