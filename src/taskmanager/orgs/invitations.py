@@ -91,7 +91,10 @@ def invite(*, actor: Membership, email: str, role: str, base_url: str) -> Invita
     return invitation
 
 
-def pending(organization_id: int) -> list[Invitation]:
+def pending(*, actor: Membership) -> list[Invitation]:
+    """Open invitations of the actor's organization. Raises Forbidden below admin."""
+    require(actor.role, Action.MANAGE_MEMBERS)
+    organization_id = actor.organization_id
     query = (
         select(Invitation)
         .where(

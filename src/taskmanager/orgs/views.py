@@ -89,7 +89,8 @@ def home() -> str:
         me=me,
         projects=projects.list_projects(org_id, include_archived=True),
         members=services.members(org_id),
-        invitations=invitations.pending(org_id) if can(me.role, Action.MANAGE_MEMBERS) else [],
+        # The list is shown only to those who may manage members; the service enforces it.
+        invitations=invitations.pending(actor=me) if can(me.role, Action.MANAGE_MEMBERS) else [],
         labels=projects.list_labels(org_id),
         events=activity.for_organization(org_id),
         roles=list(Role),
