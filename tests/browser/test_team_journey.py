@@ -55,8 +55,12 @@ def test_a_team_lead_organizes_work_on_the_board_and_discusses_it(page, live_ser
     column(page, "In progress").get_by_role("link", name="Design the fins").click()
     page.get_by_label("Add a comment (Markdown)").fill("Fins need **carbon fibre**.")
     page.get_by_role("button", name="Comment").click()
+    # The post redirects back to the task; reload only once it has landed,
+    # or the reload races the navigation and the page is detached.
+    comment = page.locator("#comments strong", has_text="carbon fibre")
+    expect(comment).to_be_visible()
     page.reload()
-    expect(page.locator("#comments strong", has_text="carbon fibre")).to_be_visible()
+    expect(comment).to_be_visible()
     history = page.get_by_role("heading", name="History").locator("..")
     expect(history).to_contain_text("status: todo → in_progress")
 
