@@ -83,6 +83,9 @@ def _derive(config: dict[str, Any]) -> None:
     config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
     config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     config.setdefault("RATELIMIT_STRATEGY", "moving-window")
+    # While Redis is down the limits are kept in this process's memory: signing in
+    # keeps working and brute force stays limited (per worker) instead of a 500.
+    config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     production = is_production(config)
     explicit = config.get("_EXPLICIT", {})
     # Flask has its own defaults for these keys, so set them unless the caller did.
