@@ -1,8 +1,8 @@
 """Tasks: create, change, move, delete, list; every change lands in the history.
 
 Pages and the API call these same functions. Each use case is one transaction, and a
-write that names an out-of-date ``version`` is refused with Conflict rather than
-silently overwriting someone else's change.
+write that names an out-of-date ``version`` is refused with StaleVersion (a Conflict)
+rather than silently overwriting someone else's change.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from sqlalchemy import update
 
 from taskmanager.accounts.models import User
 from taskmanager.activity import services as activity
+from taskmanager.concurrency import check_version
 from taskmanager.db import utcnow
 from taskmanager.errors import Conflict
 from taskmanager.errors import Forbidden
@@ -41,11 +42,6 @@ from taskmanager.tasks.models import Task
 from taskmanager.tasks.models import task_labels
 from taskmanager.tasks.schemas import TaskCreate
 from taskmanager.tasks.schemas import TaskUpdate
-
-STALE = (
-    "Someone else changed this task since you opened it. "
-    "Reload to see their change, then try again."
-)
 
 
 def get_task(organization_id: int, task_id: int) -> Task:
@@ -135,16 +131,11 @@ def update_task(
     """Apply the fields present in ``data``; record each change old -> new.
 
     Raises:
-        Conflict: ``expected_version`` is not the task's current version.
+        StaleVersion: ``expected_version`` is not the task's current version.
         ValidationFailed: an assignee or label from outside the organization.
     """
     require(actor.role, Action.WRITE_TASKS)
-    # Lock the row: two writers naming the same version cannot both pass the check.
-    current = db.session.scalar(select(Task.version).where(Task.id == task.id).with_for_update())
-    if current != task.version:
-        db.session.refresh(task)
-    if expected_version is not None and expected_version != current:
-        raise Conflict(STALE, details={"current_version": current})
+    check_version(task, expected_version, noun="task")
     sent = data.model_fields_set
     changes: dict[str, list[Any]] = {}
 
@@ -236,14 +227,13 @@ def delete_task(*, actor: Membership, task: Task, expected_version: int | None =
     """Delete a task: admins and owners any, members only the ones they created.
 
     Raises:
-        Conflict: ``expected_version`` is not the task's current version.
+        StaleVersion: ``expected_version`` is not the task's current version.
     """
     if not can(actor.role, Action.DELETE_ANY_TASK):
         require(actor.role, Action.DELETE_OWN_TASK)
         if task.created_by_id != actor.user_id:
             raise Forbidden("Members can delete only the tasks they created.")
-    if expected_version is not None and expected_version != task.version:
-        raise Conflict(STALE, details={"current_version": task.version})
+    check_version(task, expected_version, noun="task")
     activity.record(
         organization_id=task.organization_id, actor=actor.user, verb="task.deleted",
         subject_type="task", subject_id=task.id, subject_title=task.title,
