@@ -1,14 +1,19 @@
-"""HTTP conventions of the API, in one place: pages, Link, ETag and If-Match, Location."""
+"""HTTP conventions of the API, in one place: pages, Link, ETag and If-Match, Location,
+and how the OpenAPI document describes those headers."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from collections.abc import Sequence
+from contextlib import contextmanager
+from http import HTTPStatus
 from typing import Any
 from typing import TypeVar
 from urllib.parse import urlencode
 
 from flask import request
 
+from taskmanager.concurrency import StaleVersion
 from taskmanager.errors import PreconditionFailed
 from taskmanager.errors import ValidationFailed
 
@@ -59,19 +64,34 @@ def etag(version: int) -> Headers:
     return {"ETag": f'"{version}"'}
 
 
-def if_match() -> int | None:
-    """The version named by ``If-Match``, if the client sent one.
+def if_match(header: str | None) -> int | None:
+    """The version named by an ``If-Match`` header, or None for no condition.
+
+    ``*`` (any current version) is no condition either: the object exists, or the
+    request is a 404 before this matters.
 
     Raises:
         PreconditionFailed: a value that cannot be one of our ETags can never match.
     """
-    header = request.headers.get("If-Match")
-    if header is None:
+    if header is None or header.strip() == "*":
         return None
     value = header.strip().removeprefix("W/").strip('"')
     if not value.isdigit():
         raise PreconditionFailed('If-Match must be the ETag you read, like "3".')
     return int(value)
+
+
+@contextmanager
+def precondition() -> Iterator[None]:
+    """Answer a stale version as 412 ``precondition_failed``.
+
+    The services refuse a stale version as a Conflict (the pages show it as a
+    message); in the API the version can only have come from If-Match.
+    """
+    try:
+        yield
+    except StaleVersion as error:
+        raise PreconditionFailed(error.message, details=error.details) from None
 
 
 def created(location: str) -> Headers:
@@ -81,3 +101,38 @@ def created(location: str) -> Headers:
 def require_object(data: Any) -> None:
     if not isinstance(data, dict):
         raise ValidationFailed("Send a JSON object.", details={"body": "Expected an object."})
+
+
+# --- the OpenAPI description of these headers -----------------------------------------
+
+RESPONSE_HEADERS: dict[str, dict[str, Any]] = {
+    "ETag": {
+        "description": 'The version of this representation, quoted (like "3"). Send it '
+        "back as If-Match to change or delete only what you read.",
+        "schema": {"type": "string", "example": '"3"'},
+    },
+    "Location": {
+        "description": "The path of the created resource.",
+        "schema": {"type": "string", "format": "uri-reference"},
+    },
+    "Link": {
+        "description": "RFC 8288 links to the first, prev, next and last pages.",
+        "schema": {"type": "string"},
+    },
+}
+
+PRECONDITION_FAILED = (
+    "The If-Match ETag is stale: someone changed it since you read it. Nothing was "
+    "changed; read it again and retry."
+)
+
+
+def responses(*errors: int, status: int = 200, headers: Sequence[str] = ()) -> dict[int, Any]:
+    """``@bp.doc(responses=...)``: the headers the success response carries, and the
+    error statuses the operation can answer (in the one error shape)."""
+    documented: dict[int, Any] = {
+        code: PRECONDITION_FAILED if code == 412 else HTTPStatus(code).phrase for code in errors
+    }
+    if headers:
+        documented[status] = {"headers": {name: RESPONSE_HEADERS[name] for name in headers}}
+    return documented

@@ -10,11 +10,13 @@ is a 400, not a silent write. Task and comment bodies are the services' own sche
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic import ConfigDict
 from pydantic import Field
+from pydantic import WithJsonSchema
 from pydantic import model_validator
 
 from taskmanager.accounts.models import User
@@ -192,6 +194,7 @@ class ProjectOut(Out):
     description: str
     archived: bool
     created_at: datetime
+    version: int
 
 
 class ProjectIn(In):
@@ -233,6 +236,7 @@ class CommentOut(Out):
     edited: bool
     created_at: datetime
     updated_at: datetime
+    version: int
 
 
 class ActivityOut(Out):
@@ -285,6 +289,24 @@ class PageMeta(BaseModel):
 
 class TaskPage(PageMeta):
     items: list[TaskOut]
+
+
+class IfMatch(BaseModel):
+    """The ``If-Match`` request header (the other headers are not this schema's business)."""
+
+    # APIFlask hands headers over as if_match; the alias is the name the document shows.
+    model_config = ConfigDict(validate_by_name=True, validate_by_alias=True)
+
+    # A header is a string or absent, never null: say so in the document.
+    if_match: Annotated[str | None, WithJsonSchema({"type": "string", "maxLength": 200})] = Field(
+        default=None,
+        alias="If-Match",
+        max_length=200,
+        examples=['"3"'],
+        description='The ETag you read, like "3": if the object changed since, the answer '
+        "is 412 and nothing changes. Without If-Match the change applies to the current "
+        "version (last write wins).",
+    )
 
 
 class ProjectPage(PageMeta):
