@@ -12,13 +12,13 @@ from taskmanager.api.bearer import caller
 from taskmanager.api.http import created
 from taskmanager.api.http import etag
 from taskmanager.api.http import if_match
-from taskmanager.api.http import page_of
 from taskmanager.api.http import precondition
+from taskmanager.api.http import read_cursor
 from taskmanager.api.http import responses
 from taskmanager.api.http import slice_of
 from taskmanager.api.tasks import filters_from
+from taskmanager.api.tasks import task_page
 from taskmanager.api.tasks import task_response
-from taskmanager.api.tasks import tasks_out
 from taskmanager.orgs import services as orgs
 from taskmanager.orgs.models import Membership
 from taskmanager.projects import services
@@ -115,6 +115,7 @@ def delete_project(project_id: int, condition: schemas.IfMatch) -> tuple[str, in
 @bp.output(schemas.TaskPage)
 @bp.doc(
     summary="A project's tasks, filtered and sorted",
+    description="Pages by `page` or by `cursor`, as `GET /tasks` does.",
     responses=responses(404, headers=["Link"]),
 )
 def list_tasks(project_id: int, query: schemas.ProjectTaskQuery) -> Any:
@@ -124,8 +125,9 @@ def list_tasks(project_id: int, query: schemas.ProjectTaskQuery) -> Any:
         filters=filters_from(query, caller()),
         page=query.page,
         per_page=query.per_page,
+        after=read_cursor(query),
     )
-    return page_of(tasks_out(page.items), total=page.total, page=page.page, per_page=page.per_page)
+    return task_page(page, query)
 
 
 @bp.post("/projects/<int:project_id>/tasks")

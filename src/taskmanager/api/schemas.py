@@ -269,6 +269,14 @@ class ProjectTaskQuery(PageQuery):
     due_after: datetime | None = None
     q: str | None = Field(default=None, max_length=200)
     sort: str = Field(default="position", pattern=r"^(position|due_at|-created_at|priority|title)$")
+    cursor: str | None = Field(
+        default=None,
+        max_length=1000,
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="Start after the last task of an earlier page: its `next_cursor`, "
+        "sent with the same filters and sort (then leave `page` out). Keyset paging: a "
+        "deep page costs what the first one does, and new tasks do not shift it.",
+    )
 
 
 class TaskQuery(ProjectTaskQuery):
@@ -289,6 +297,15 @@ class PageMeta(BaseModel):
 
 class TaskPage(PageMeta):
     items: list[TaskOut]
+    total: int = Field(description="Every task that matches, whichever page this is.")
+    page: int | None = Field(  # type: ignore[assignment]  # null on a cursor page
+        description="The page number; null for a page asked for by cursor (it has none)."
+    )
+    pages: int = Field(description="How many pages of per_page the total makes.")
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` (same filters and sort) for the next page; null on "
+        "the last page."
+    )
 
 
 class IfMatch(BaseModel):

@@ -14,10 +14,12 @@ from taskmanager.api import schemas
 from taskmanager.api.bearer import bearer
 from taskmanager.api.bearer import caller
 from taskmanager.api.http import created
+from taskmanager.api.http import cursor_page_of
 from taskmanager.api.http import etag
 from taskmanager.api.http import if_match
 from taskmanager.api.http import page_of
 from taskmanager.api.http import precondition
+from taskmanager.api.http import read_cursor
 from taskmanager.api.http import responses
 from taskmanager.api.http import slice_of
 from taskmanager.orgs import services as orgs
@@ -51,6 +53,13 @@ def task_response(task: Task, status: int = 200) -> tuple[schemas.TaskOut, int, 
     return tasks_out([task])[0], status, etag(task.version)
 
 
+def task_page(page: services.Page, query: schemas.ProjectTaskQuery) -> Any:
+    return cursor_page_of(
+        tasks_out(page.items), query=query, total=page.total, page=page.page,
+        per_page=page.per_page, next_after=page.next_after,
+    )  # fmt: skip
+
+
 def filters_from(query: schemas.ProjectTaskQuery, user: User) -> services.TaskFilters:
     assignee: int | None = None
     if query.assignee == "me":
@@ -81,6 +90,9 @@ def _task(task_id: int) -> tuple[Membership, Task]:
 @bp.output(schemas.TaskPage)
 @bp.doc(
     summary="Tasks across my organizations, filtered and sorted",
+    description="Page with `page`, or with `cursor` (keyset: follow `next_cursor`). "
+    "With a cursor `page` is null, `total` still counts every match, and Link "
+    "offers the first page and the next one.",
     responses=responses(headers=["Link"]),
 )
 def list_tasks(query: schemas.TaskQuery) -> Any:
@@ -96,8 +108,9 @@ def list_tasks(query: schemas.TaskQuery) -> Any:
         filters=filters_from(query, user),
         page=query.page,
         per_page=query.per_page,
+        after=read_cursor(query),
     )
-    return page_of(tasks_out(page.items), total=page.total, page=page.page, per_page=page.per_page)
+    return task_page(page, query)
 
 
 @bp.get("/tasks/<int:task_id>")

@@ -8,6 +8,7 @@ rather than silently overwriting someone else's change.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
@@ -36,6 +37,7 @@ from taskmanager.policy import require
 from taskmanager.projects.models import Label
 from taskmanager.projects.models import Project
 from taskmanager.tasks import search
+from taskmanager.tasks import sorting
 from taskmanager.tasks.models import Priority
 from taskmanager.tasks.models import Status
 from taskmanager.tasks.models import Task
@@ -254,15 +256,6 @@ class TaskFilters:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-SORTS = {
-    "position": (Task.status, Task.position, Task.id),
-    "due_at": (Task.due_at.is_(None), Task.due_at, Task.id),
-    "-created_at": (Task.created_at.desc(), Task.id.desc()),
-    "priority": (Task.priority.desc(), Task.id),
-    "title": (func.lower(Task.title), Task.id),
-}
-
-
 def filtered(query: Select[Task], filters: TaskFilters) -> Select[Task]:
     if filters.status:
         query = query.where(Task.status == filters.status)
@@ -288,10 +281,18 @@ def filtered(query: Select[Task], filters: TaskFilters) -> Select[Task]:
 
 @dataclass
 class Page:
+    """One page of tasks, and where the next one starts.
+
+    ``page`` is None for a page asked for by position (keyset): such a page has no
+    number. ``next_after`` is the position of the page's last task when more follow
+    (pass it back as ``after``), None on the last page.
+    """
+
     items: list[Task]
     total: int
-    page: int
+    page: int | None
     per_page: int
+    next_after: list[sorting.KeyValue] | None = None
 
     @property
     def pages(self) -> int:
@@ -299,11 +300,19 @@ class Page:
 
 
 def list_tasks(
-    *, project: Project, filters: TaskFilters, page: int = 1, per_page: int = 25
-) -> Page:
-    """One page of a project's tasks: two statements whatever the page size."""
+    *, project: Project, filters: TaskFilters, page: int = 1, per_page: int = 25,
+    after: Sequence[object] | None = None,
+) -> Page:  # fmt: skip
+    """One page of a project's tasks: a fixed number of statements whatever the page.
+
+    With ``after`` (a ``Page.next_after``) the page starts after that task, and
+    ``page`` is ignored.
+
+    Raises:
+        ValidationFailed: ``after`` is not a position in ``filters.sort``.
+    """
     base = filtered(select(Task).where(Task.project_id == project.id), filters)
-    return _page(base, filters, page=page, per_page=per_page)
+    return _page(base, filters, page=page, per_page=per_page, after=after)
 
 
 def search_tasks(
@@ -313,23 +322,43 @@ def search_tasks(
     project_id: int | None = None,
     page: int = 1,
     per_page: int = 25,
+    after: Sequence[object] | None = None,
 ) -> Page:
-    """One page of tasks across organizations (the caller scopes the request to them)."""
+    """One page of tasks across organizations (the caller scopes the request to them).
+
+    ``after`` as for ``list_tasks``.
+    """
     query = select(Task).where(Task.organization_id.in_(list(organization_ids)))
     if project_id is not None:
         query = query.where(Task.project_id == project_id)
-    return _page(filtered(query, filters), filters, page=page, per_page=per_page)
+    return _page(filtered(query, filters), filters, page=page, per_page=per_page, after=after)
 
 
-def _page(base: Select[Task], filters: TaskFilters, *, page: int, per_page: int) -> Page:
+def _page(
+    base: Select[Task], filters: TaskFilters, *, page: int, per_page: int,
+    after: Sequence[object] | None,
+) -> Page:  # fmt: skip
     per_page = max(1, min(per_page, 100))
-    page = max(1, page)
+    # The total counts every match, whichever page this is.
     total = db.session.scalar(select(func.count()).select_from(base.order_by(None).subquery())) or 0
-    order = SORTS.get(filters.sort, SORTS["position"])
-    items = list(
-        db.session.scalars(base.order_by(*order).limit(per_page).offset((page - 1) * per_page))
+    # The key values come from the database next to each task, so the next position
+    # is exactly what the database compares (lower(title), the priority rank).
+    query = base.add_columns(*sorting.columns(filters.sort)).order_by(
+        *sorting.order_by(filters.sort)
     )
-    return Page(items=items, total=total, page=page, per_page=per_page)
+    number: int | None = None
+    if after is not None:
+        query = query.where(sorting.after(filters.sort, after))
+    else:
+        number = max(1, page)
+        query = query.offset((number - 1) * per_page)
+    # One row more than the page tells whether another page follows.
+    rows = db.session.execute(query.limit(per_page + 1)).all()
+    items = [row[0] for row in rows[:per_page]]
+    next_after = None
+    if len(rows) > per_page:
+        next_after = sorting.dump(filters.sort, tuple(rows[per_page - 1])[1:])
+    return Page(items=items, total=total, page=number, per_page=per_page, next_after=next_after)
 
 
 def board(*, project: Project, filters: TaskFilters | None = None) -> dict[Status, list[Task]]:
