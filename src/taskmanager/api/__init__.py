@@ -18,6 +18,7 @@ from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import UnsupportedMediaType
 
 from taskmanager.api import auth
+from taskmanager.api import limits
 from taskmanager.api import orgs
 from taskmanager.api import projects
 from taskmanager.api import tasks
@@ -118,3 +119,5 @@ def init_app(app: APIFlask) -> None:
         view = limiter.limit(rate, key_func=get_remote_address)(view)
         view = limiter.limit(rate, key_func=_account_key)(view)
         app.view_functions[endpoint] = view
+    # The OpenAPI document is served under /api/v1 too: its blueprint counts as reads.
+    limits.init_app(app, [*NAMES, "openapi"])

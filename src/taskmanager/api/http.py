@@ -81,3 +81,14 @@ def created(location: str) -> Headers:
 def require_object(data: Any) -> None:
     if not isinstance(data, dict):
         raise ValidationFailed("Send a JSON object.", details={"body": "Expected an object."})
+
+
+def bearer_token() -> str | None:
+    """The token of the request's ``Authorization: Bearer`` header, if it has one.
+
+    For what runs before the view authenticates (rate limits, idempotency keys); views
+    get their caller from ``bearer.caller()``.
+    """
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
