@@ -21,6 +21,7 @@ from taskmanager.api import auth
 from taskmanager.api import limits
 from taskmanager.api import orgs
 from taskmanager.api import projects
+from taskmanager.api import replay
 from taskmanager.api import tasks
 from taskmanager.api.cookieless import CookielessApi
 from taskmanager.api.http import require_object
@@ -100,6 +101,8 @@ def init_app(app: APIFlask) -> None:
     app.register_error_handler(HTTPError, _http_error)
 
     app.before_request(_check_body)
+    # After the body check: a request that is not even valid JSON claims no key.
+    replay.init_app(app, NAMES)
     app.wsgi_app = CookielessApi(app.wsgi_app, prefix="/api/v1")  # type: ignore[method-assign]
     for blueprint in BLUEPRINTS:
         csrf.exempt(blueprint)
