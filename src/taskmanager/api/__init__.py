@@ -19,6 +19,7 @@ from werkzeug.exceptions import UnsupportedMediaType
 
 from taskmanager.api import auth
 from taskmanager.api import limits
+from taskmanager.api import openapi
 from taskmanager.api import orgs
 from taskmanager.api import projects
 from taskmanager.api import replay
@@ -111,6 +112,7 @@ def init_app(app: APIFlask) -> None:
     # The OpenAPI document describes /api/v1 only: the pages' blueprints (plain Flask
     # ones) and bare app views stay out of it.
     app.config["AUTO_200_RESPONSE"] = False
+    openapi.init_app(app)
     for registered in app.blueprints.values():
         if not hasattr(registered, "enable_openapi"):
             registered.enable_openapi = False  # type: ignore[attr-defined]
