@@ -1,6 +1,7 @@
 """Idempotency-Key on POST: a retry gets the first answer, never a second object."""
 
 import io
+import time
 from datetime import timedelta
 
 import pytest
@@ -15,6 +16,7 @@ from taskmanager.api.models import IdempotencyKey
 from taskmanager.api.models import PersonalToken
 from taskmanager.db import utcnow
 from taskmanager.extensions import db
+from taskmanager.imports.models import ScheduleRun
 from taskmanager.projects import services as projects
 from taskmanager.projects.models import Project
 from taskmanager.tasks.models import Task
@@ -268,19 +270,6 @@ def test_an_over_long_key_is_400_on_the_token_endpoint_too(client, user):
     assert (refused.status_code, refused.json["error"]) == (400, "validation_error")
 
 
-def test_the_hourly_sweep_purges_only_expired_keys(app, team, api_as):
-    api = api_as(team.people["admin"])
-    api.post(f"/orgs/{team.org.id}/projects", json={"name": "Old"}, headers=key("old"))
-    age_keys(app, by=timedelta(hours=25))
-    api.post(f"/orgs/{team.org.id}/projects", json={"name": "New"}, headers=key("new"))
-
-    with app.app_context():
-        purged = idempotency.purge_expired()
-        kept = db.session.scalars(select(IdempotencyKey.key)).all()
-
-    assert (purged, kept) == (1, ["new"])
-
-
 def test_a_get_ignores_the_key(team, api_as):
     api = api_as(team.people["admin"])
     assert api.get(f"/orgs/{team.org.id}/projects", headers=key("k" * 300)).status_code == 200
@@ -297,3 +286,23 @@ def test_uploads_are_fingerprinted_by_their_content(app):
     assert upload_fingerprint(app, b"hello") == same
     assert upload_fingerprint(app, b"hellO") != same
     assert upload_fingerprint(app, b"hello", name="other.txt") != same
+
+
+def test_beats_hourly_sweep_purges_expired_keys_through_the_worker(
+    committed_app, worker, make_user, api_as
+):
+    api = api_as(make_user())
+    api.post("/orgs", json={"name": "Old"}, headers=key("old"))
+    age_keys(committed_app, by=timedelta(hours=25))
+    api.post("/orgs", json={"name": "New"}, headers=key("new"))
+    celery = committed_app.extensions["celery"]
+    entry = celery.conf.beat_schedule["purge-idempotency-keys"]
+
+    celery.tasks[entry["task"]].delay()
+
+    deadline = time.monotonic() + 30
+    while count(committed_app, IdempotencyKey) > 1 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    with committed_app.app_context():
+        assert db.session.scalars(select(IdempotencyKey.key)).all() == ["new"]
+        assert db.session.get(ScheduleRun, "purge-idempotency-keys").last_result == "1 purged"
