@@ -96,13 +96,17 @@ def claim(*, user_id: int, key: str, fingerprint: str) -> int | Answer:
             db.session.rollback()
             raise KeyInFlight() from None
         return row.id
-    db.session.commit()
-    if found.fingerprint != fingerprint:
+    reused = found.fingerprint != fingerprint
+    answer = None
+    if found.status is not None and found.body is not None:
+        headers = [(name, value) for name, value in found.headers or []]
+        answer = Answer(status=found.status, body=found.body, headers=headers)
+    db.session.commit()  # read before: committing expires what was loaded
+    if reused:
         raise KeyReused()
-    if found.status is None or found.body is None:
+    if answer is None:
         raise KeyInFlight()
-    headers = [(name, value) for name, value in found.headers or []]
-    return Answer(status=found.status, body=found.body, headers=headers)
+    return answer
 
 
 def record(claim_id: int, answer: Answer) -> None:
