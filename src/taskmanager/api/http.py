@@ -242,3 +242,14 @@ def responses(*errors: int, status: int = 200, headers: Sequence[str] = ()) -> d
     if headers:
         documented[status] = {"headers": {name: RESPONSE_HEADERS[name] for name in headers}}
     return documented
+
+
+def bearer_token() -> str | None:
+    """The token of the request's ``Authorization: Bearer`` header, if it has one.
+
+    For what runs before the view authenticates (rate limits, idempotency keys); views
+    get their caller from ``bearer.caller()``.
+    """
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None

@@ -1,7 +1,7 @@
 """project and comment versions, for ETag and If-Match
 
 Revision ID: 4b2e1d3f0a52
-Revises: 2c86395c8e9a
+Revises: 3a1f0c2d9e41
 Create Date: 2026-11-24 10:00:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "4b2e1d3f0a52"
-down_revision = "2c86395c8e9a"
+down_revision = "3a1f0c2d9e41"
 branch_labels = None
 depends_on = None
 
