@@ -116,7 +116,13 @@ def count_emails(app: Flask, *, sent: bool | None = None) -> int:
         return int(db.session.scalar(query) or 0)
 
 
-def sweep_until_all_sent(app: Flask, broker: RedisServer, *, timeout: float) -> list[int]:
+def sweep_until_all_sent(
+    app: Flask,
+    broker: RedisServer,
+    *,
+    timeout: float,
+    worker: WorkerProcess | None = None,
+) -> list[int]:
     """Run beat's requeue sweep whenever the queue is empty, until every email is sent.
 
     Returns how many emails were unsent at each sweep. Jobs a killed worker had
@@ -130,6 +136,8 @@ def sweep_until_all_sent(app: Flask, broker: RedisServer, *, timeout: float) -> 
     unsent_at_sweeps: list[int] = []
 
     def all_sent() -> bool:
+        if worker is not None:
+            worker.supervise()
         unsent = count_emails(app, sent=False)
         if unsent == 0:
             return True

@@ -89,7 +89,9 @@ def test_a_redis_outage_mid_batch_loses_no_email_and_repeats_none(
         timeout=30,
         what="/readyz answers 200 again",
     )
-    unsent_at_sweeps = sweep_until_all_sent(fault_app, broker_redis, timeout=120)
+    unsent_at_sweeps = sweep_until_all_sent(
+        fault_app, broker_redis, timeout=120, worker=worker_process
+    )
 
     received = Counter(str(message["To"]) for message in inbox.messages)
     message_ids = Counter(str(message["Message-ID"]) for message in inbox.messages)
@@ -97,7 +99,8 @@ def test_a_redis_outage_mid_batch_loses_no_email_and_repeats_none(
         f"R14: {BEFORE} emails before the outage, {DURING} + 1 invitation during it; "
         f"{len(inbox.messages)} messages received, "
         f"{sum(n - 1 for n in message_ids.values())} duplicates; "
-        f"unsent at each sweep: {unsent_at_sweeps}"
+        f"unsent at each sweep: {unsent_at_sweeps}; "
+        f"worker restarts by its supervisor: {worker_process.restarts}"
     )
     assert sorted(received) == stored_recipients(fault_app)
     assert set(received.values()) == {1}, "some message arrived more than once"

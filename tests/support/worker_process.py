@@ -39,6 +39,7 @@ class WorkerProcess:
         self._process: subprocess.Popen[bytes] | None = None
         self.starts = 0
         self.kills = 0
+        self.restarts = 0
 
     def start(self) -> WorkerProcess:
         command = [
@@ -62,6 +63,21 @@ class WorkerProcess:
             )
         self.starts += 1
         return self
+
+    def supervise(self) -> bool:
+        """Start the worker again if it exited, as its process manager would.
+
+        Production runs the worker under one (compose ``restart: unless-stopped``,
+        systemd ``Restart=always``) because a worker can exit on its own: kombu's Redis
+        transport can raise ``AttributeError`` on an acknowledgement that races a lost
+        connection, and the worker stops with "Unrecoverable error". Returns whether
+        it had to restart.
+        """
+        if self._process is None or self._process.poll() is None:
+            return False
+        self.restarts += 1
+        self.start()
+        return True
 
     def kill(self) -> None:
         """SIGKILL the worker and its pool, and wait until the main process is reaped."""
