@@ -54,6 +54,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "TRUSTED_HOSTS": None,  # e.g. ["tasks.example.com"]; others answer 400
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "LOGIN_RATE_LIMIT": "10 per minute",
+        # A running import/export whose worker shows no life this long is taken over.
+        # Above Celery's task_time_limit (300 s), so a live run is never taken over.
+        "JOB_STALE_SECONDS": 600,
         "JSON_LOGS": False,
         "PREFERRED_URL_SCHEME": "http",
         "BASE_URL": "http://127.0.0.1:5000",
