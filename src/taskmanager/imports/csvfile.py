@@ -18,14 +18,22 @@ def read_csv(content: bytes) -> list[dict[str, str]]:
     except UnicodeDecodeError:
         raise ValidationFailed("Save the file as UTF-8 CSV and upload it again.") from None
     reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or "title" not in [name.strip().lower() for name in reader.fieldnames]:
+    try:
+        names = reader.fieldnames
+        if not names or "title" not in [name.strip().lower() for name in names]:
+            raise ValidationFailed(
+                "The first line must name the columns, with at least 'title'. "
+                f"Recognised columns: {', '.join(COLUMNS)}."
+            )
+        rows = [
+            {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()} for row in reader
+        ]
+    except csv.Error as error:
+        # A field over the csv module's size limit, a stray NUL byte and the like.
         raise ValidationFailed(
-            "The first line must name the columns, with at least 'title'. "
-            f"Recognised columns: {', '.join(COLUMNS)}."
-        )
-    rows = [
-        {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()} for row in reader
-    ]
+            f"Line {reader.line_num + 1} cannot be read as CSV ({error}). Save the file as "
+            "comma-separated values and upload it again."
+        ) from None
     if len(rows) > MAX_ROWS:
         raise ValidationFailed(f"Import at most {MAX_ROWS:,} rows at a time.")
     return rows
