@@ -121,7 +121,7 @@ def test_an_upload_without_its_file_or_project_is_a_validation_error(team, api_a
     )
 
     assert (no_file.status_code, no_file.json["error"]) == (400, "validation_error")
-    assert "file" in no_file.json["details"]
+    assert "Attach the CSV as a file" in no_file.json["details"]["file"]
     assert (no_project.status_code, no_project.json["error"]) == (400, "validation_error")
     assert "project_id" in no_project.json["details"]
 

@@ -8,6 +8,8 @@ from typing import Literal
 from apiflask.fields import UploadFile
 from pydantic import BaseModel
 from pydantic import Field
+from pydantic import field_validator
+from werkzeug.datastructures import FileStorage
 
 from taskmanager.api.schemas import In
 from taskmanager.api.schemas import Out
@@ -22,6 +24,14 @@ class ImportIn(In):
         description="The CSV, UTF-8. Its first line names the columns: at least title; "
         "also description, status, priority, due_at, assignee_email, labels (;-separated)."
     )
+
+    @field_validator("file", mode="before")
+    @classmethod
+    def _sent_as_a_file(cls, value: object) -> object:
+        # A text field called "file", or a file part without a filename, is no upload.
+        if not isinstance(value, FileStorage):
+            raise ValueError("Attach the CSV as a file part named 'file', with its filename.")
+        return value
 
 
 class ExportIn(In):

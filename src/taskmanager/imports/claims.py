@@ -14,6 +14,8 @@ off (see jobs.run_import). Taking over is safe even when the guess is wrong and 
 old execution was only slow: each claim bumps ``attempts``, and every commit of an
 execution is fenced on the attempt number it claimed, so the old one finds its claim
 gone at its next commit and rolls that batch back instead of writing it twice.
+
+Jobs work for no one tenant, so these functions run inside ``tenancy.system()``.
 """
 
 from __future__ import annotations
