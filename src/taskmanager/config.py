@@ -58,6 +58,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # time, so a test or an operator can change them on a running app.
         "API_WRITE_RATE_LIMIT": "600 per minute",
         "API_READ_RATE_LIMIT": "1200 per minute",
+        # A running import/export whose worker shows no life this long is taken over.
+        # Above Celery's task_time_limit (300 s), so a live run is never taken over.
+        "JOB_STALE_SECONDS": 600,
         "JSON_LOGS": False,
         "PREFERRED_URL_SCHEME": "http",
         "BASE_URL": "http://127.0.0.1:5000",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from celery import Celery
@@ -21,6 +22,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from taskmanager.extensions import db
+from taskmanager.imports.status import record_run
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +68,11 @@ def celery_config(config: dict[str, Any]) -> dict[str, Any]:
                 "task": "taskmanager.api.idempotency.purge_idempotency_keys",
                 "schedule": 3600.0,
             },
+            # Every minute: a person is watching these jobs' progress bars.
+            "requeue-stuck-jobs": {
+                "task": "taskmanager.imports.jobs.requeue_stuck_jobs",
+                "schedule": 60.0,
+            },
         },
     }
     if broker_url.startswith("redis"):
@@ -103,13 +110,28 @@ def publish(task: Task, kwargs: dict[str, Any]) -> None:
     task.apply_async(kwargs=kwargs)
 
 
+def requeue(schedule_name: str, work: Sequence[tuple[Task, dict[str, Any]]]) -> int:
+    """How every sweep ends: publish stored work again after commit, and note the run.
+
+    A sweep finds rows whose job may never have reached the broker (or whose worker
+    died) and hands them back here; the jobs themselves make a second delivery
+    harmless. Returns how many jobs were published again.
+    """
+    for task, kwargs in work:
+        enqueue_after_commit(task, **kwargs)
+    record_run(schedule_name, f"{len(work)} requeued")
+    db.session.commit()
+    return len(work)
+
+
 @event.listens_for(Session, "after_commit")
 def _publish_pending(session: Session) -> None:
     """Publish the jobs of the transaction that just committed.
 
     An unreachable broker is logged, never raised: the change is committed, and
     failing the request now would tell the user it did not happen. Stored work is
-    published again by its sweep (``requeue_unsent_emails`` for mail). The first
+    published again by its sweep (``requeue_unsent_emails`` for mail,
+    ``requeue_stuck_jobs`` for imports and exports). The first
     failure leaves the rest unpublished too, so a request does not wait out the
     broker's connection retries once per job.
     """

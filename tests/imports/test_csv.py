@@ -71,6 +71,22 @@ def test_a_viewer_cannot_import(app, team, as_user):
     assert response.status_code == 403
 
 
+def test_only_the_person_who_started_a_job_sees_it(app, team, as_user):
+    started = upload(as_user(team.people["member"]), team.org, team.project.id, "title\nx\n")
+    job_page = started.headers["Location"]
+
+    assert as_user(team.people["member"]).get(job_page).status_code == 200
+    assert as_user(team.people["owner"]).get(job_page).status_code == 404
+    assert as_user(team.people["owner"]).get(job_page + "/download").status_code == 404
+
+
+def test_a_file_the_csv_reader_chokes_on_is_refused_with_its_line(app, team, as_user):
+    client = as_user(team.people["member"])
+    upload(client, team.org, team.project.id, "title\nfine\n" + "x" * 200_000 + "\n")
+    page = client.get(f"/o/{team.org.slug}/projects/{team.project.id}").get_data(as_text=True)
+    assert "Line 3 cannot be read as CSV" in page
+
+
 def test_export_produces_a_download_and_an_email(app, team, as_user, enqueued):
     client = as_user(team.people["member"])
     response = client.post(

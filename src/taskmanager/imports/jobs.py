@@ -1,12 +1,18 @@
-"""The import and export jobs. Both are idempotent: a redelivered job finishes, once."""
+"""The import and export jobs, and the sweep that republishes the stuck ones.
+
+Each job is idempotent: however often it is delivered, it runs to completion once.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from celery import shared_task
 from flask import current_app
 from flask import render_template
+from sqlalchemy import and_
+from sqlalchemy import or_
 from sqlalchemy import select
 
 from taskmanager import tenancy
@@ -16,9 +22,11 @@ from taskmanager.activity import services as activity
 from taskmanager.db import utcnow
 from taskmanager.errors import DomainError
 from taskmanager.extensions import db
+from taskmanager.imports import claims
 from taskmanager.imports.csvfile import read_csv
 from taskmanager.imports.csvfile import write_csv
 from taskmanager.imports.models import Job
+from taskmanager.jobs import requeue
 from taskmanager.mail.services import queue_email
 from taskmanager.orgs.models import Organization
 from taskmanager.projects.models import Label
@@ -54,12 +62,20 @@ def _row_fields(
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=5)
 def run_import(self: Any, *, job_id: int) -> str:
+    """Import the job's rows as tasks, each row exactly once however often delivered.
+
+    A batch of tasks and the job's ``done`` counter commit together, so a worker that
+    dies mid-file leaves a consistent cursor, and the execution that takes over (see
+    claims.py) resumes after the last committed row. Redoing from scratch would need
+    the whole file in one transaction, with no progress to show while it runs.
+    """
     with tenancy.system():
-        job = db.session.get(Job, job_id)
-        if job is None or job.state in ("done", "failed"):
+        attempt = claims.claim(job_id)
+        if attempt is None:
             return "nothing to do"
-        job.state = "running"
-        db.session.commit()
+        job = db.session.get(Job, job_id)
+        if job is None:
+            return "nothing to do"
         rows = read_csv((job.input or "").encode())
         labels = {
             label.name.lower(): label
@@ -69,8 +85,7 @@ def run_import(self: Any, *, job_id: int) -> str:
         }
         project = job.project_id
         positions: dict[str, int] = {}
-        created = 0
-        # Rows before ``done`` were committed by an earlier delivery of this job.
+        # Rows before ``done`` were committed by an earlier execution of this job.
         for number, row in enumerate(rows[job.done :], start=job.done + 2):
             try:
                 data = parse(TaskCreate, _row_fields(row, job.organization_id, labels))
@@ -90,28 +105,34 @@ def run_import(self: Any, *, job_id: int) -> str:
                 )  # fmt: skip
                 positions[status] += 1
                 db.session.add(task)
-                created += 1
             except DomainError as error:
                 if len(job.errors) < MAX_ERRORS_KEPT:
                     detail = "; ".join(f"{k}: {v}" for k, v in error.details.items())
                     job.errors = [*job.errors, {"row": number, "message": detail or error.message}]
             job.done += 1
-            if job.done % BATCH == 0:
-                db.session.commit()
+            if job.done % BATCH == 0 and not _commit_if_held(job_id, attempt):
+                return "taken over"
         job.state, job.finished_at = "done", utcnow()
+        # Counted over every execution of the job, as the progress page counts them.
+        created = job.done - len(job.errors)
         activity.record(
             organization_id=job.organization_id, actor=None, verb="tasks.imported",
             subject_type="project", subject_id=project, subject_title=f"{created} tasks imported",
         )  # fmt: skip
-        db.session.commit()
+        if not _commit_if_held(job_id, attempt):
+            return "taken over"
     return "done"
 
 
 @shared_task
 def run_export(*, job_id: int) -> str:
+    """Write the project's tasks as CSV; one transaction, so a retry simply redoes it."""
     with tenancy.system():
+        attempt = claims.claim(job_id)
+        if attempt is None:
+            return "nothing to do"
         job = db.session.get(Job, job_id)
-        if job is None or job.state in ("done", "failed"):
+        if job is None:
             return "nothing to do"
         rows = []
         for task in db.session.scalars(
@@ -139,5 +160,43 @@ def run_export(*, job_id: int) -> str:
                     text=render_template("email/export_ready.txt", link=link, count=len(rows)),
                     key=f"export:{job.id}",
                 )  # fmt: skip
-        db.session.commit()
+        if not _commit_if_held(job_id, attempt):
+            return "taken over"
     return "done"
+
+
+def _commit_if_held(job_id: int, attempt: int) -> bool:
+    """Commit this execution's work, or roll it back if its claim was taken over."""
+    if claims.still_held(job_id, attempt):
+        db.session.commit()
+        return True
+    db.session.rollback()
+    return False
+
+
+RUNNERS = {"import": run_import, "export": run_export}
+
+
+@shared_task
+def requeue_stuck_jobs(older_than_seconds: int = 120) -> int:
+    """Publish again the jobs nobody is working on; fail those out of attempts.
+
+    A job stays ``queued`` when its publish was lost (the broker was down at commit
+    time) and ``running`` when its worker died; beat runs this sweep every minute.
+    A queued job may also just be waiting in a long queue: publishing it again is
+    harmless, because only one delivery can claim it, and its heartbeat is moved on
+    so that each sweep adds at most one more copy per ``older_than_seconds``.
+    """
+    now = utcnow()
+    with tenancy.system():
+        claims.fail_exhausted(now)
+        lost = and_(
+            Job.state == "queued", Job.heartbeat_at < now - timedelta(seconds=older_than_seconds)
+        )
+        stuck = db.session.scalars(select(Job).where(or_(lost, claims.abandoned(now)))).all()
+        for job in stuck:
+            if job.state == "queued":
+                job.heartbeat_at = now
+        return requeue(
+            "requeue-stuck-jobs", [(RUNNERS[job.kind], {"job_id": job.id}) for job in stuck]
+        )

@@ -24,7 +24,8 @@ class Job(Model, TenantScoped):
     kind: Mapped[str] = mapped_column(String(16))  # "import" or "export"
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    state: Mapped[str] = mapped_column(String(16), default="queued")  # running, done, failed
+    # queued -> running -> done | failed; see imports/claims.py for who may move it.
+    state: Mapped[str] = mapped_column(String(16), default="queued", index=True)
     done: Mapped[int] = mapped_column(default=0)
     total: Mapped[int] = mapped_column(default=0)
     errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
@@ -32,6 +33,11 @@ class Job(Model, TenantScoped):
     output: Mapped[str | None] = mapped_column(Text)  # the produced CSV, for exports
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    # The last sign of life: the (re)publish while queued, each committed batch while
+    # running. A sweep publishes again a job whose heartbeat is too old.
+    heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Claims so far (failing the job adds one more): the fencing token of the current claim.
+    attempts: Mapped[int] = mapped_column(default=0)
 
     @property
     def percent(self) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from taskmanager.errors import Conflict
 from taskmanager.errors import NotFound
 from taskmanager.extensions import db
 from taskmanager.imports.csvfile import read_csv
@@ -49,8 +50,39 @@ def start_export(*, actor: Membership, project: Project) -> Job:
     return job
 
 
-def get_job(organization_id: int, job_id: int) -> Job:
+def get_job(*, actor: Membership, job_id: int) -> Job:
+    """A job of the actor's, in the actor's organization.
+
+    Only the person who started a job sees it: its progress, its list of rows to
+    fix and its export file are theirs (the export email links them there). What it
+    produced, the tasks, everyone with access sees as usual.
+
+    Raises:
+        NotFound: no such job, another organization's, or someone else's.
+    """
     job = db.session.scalar(select(Job).where(Job.id == job_id))
-    if job is None or job.organization_id != organization_id:
+    if (
+        job is None
+        or job.organization_id != actor.organization_id
+        or job.requested_by_id != actor.user_id
+    ):
         raise NotFound("No such job.")
     return job
+
+
+def export_file(job: Job) -> str:
+    """The CSV an export job produced.
+
+    Raises:
+        NotFound: the job is an import, which produces no file.
+        Conflict: the export has not finished (yet, or ever: it failed).
+    """
+    if job.kind != "export":
+        raise NotFound("Only an export job has a file to download.")
+    if job.state != "done" or job.output is None:
+        raise Conflict(f"The export is {job.state}, not done: download it once its state is done.")
+    return job.output
+
+
+def export_filename(job: Job) -> str:
+    return f"tasks-{job.project_id}.csv"

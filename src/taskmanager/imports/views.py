@@ -9,6 +9,7 @@ from flask import request
 from flask import url_for
 from werkzeug import Response
 
+from taskmanager.errors import Conflict
 from taskmanager.errors import ValidationFailed
 from taskmanager.imports import services
 from taskmanager.orgs.workspace import membership
@@ -44,7 +45,7 @@ def start_export(project_id: int) -> Response:
 @workspace.get("/jobs/<int:job_id>")
 def job(job_id: int) -> str:
     me = membership()
-    found = services.get_job(me.organization_id, job_id)
+    found = services.get_job(actor=me, job_id=job_id)
     project = projects.get_project(me.organization_id, found.project_id)
     template = "imports/_progress.html" if request.headers.get("HX-Request") else "imports/job.html"
     return render_template(template, job=found, project=project, org=me.organization)
@@ -53,10 +54,13 @@ def job(job_id: int) -> str:
 @workspace.get("/jobs/<int:job_id>/download")
 def download(job_id: int) -> Response:
     me = membership()
-    found = services.get_job(me.organization_id, job_id)
-    if found.kind != "export" or found.output is None:
+    found = services.get_job(actor=me, job_id=job_id)
+    try:
+        content = services.export_file(found)
+    except Conflict:
         flash("The export is not ready yet.", "danger")
         return redirect(url_for("org.job", job_id=job_id), 303)
-    response = Response(found.output, mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="tasks-{found.project_id}.csv"'
+    response = Response(content, mimetype="text/csv")
+    filename = services.export_filename(found)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from taskmanager.db import utcnow
 from taskmanager.extensions import db
-from taskmanager.imports.status import record_run
+from taskmanager.jobs import requeue
 from taskmanager.mail.delivery import RETRYABLE
 from taskmanager.mail.delivery import mark_sent
 from taskmanager.mail.delivery import transmit
@@ -69,8 +69,4 @@ def requeue_unsent_emails(older_than_seconds: int = 300) -> int:
             OutboundEmail.attempts < MAX_ATTEMPTS,
         )
     ).all()
-    for email_id in ids:
-        deliver_email.delay(email_id=email_id)
-    record_run("requeue-unsent-emails", f"{len(ids)} requeued")
-    db.session.commit()
-    return len(ids)
+    return requeue("requeue-unsent-emails", [(deliver_email, {"email_id": i}) for i in ids])
