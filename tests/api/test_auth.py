@@ -87,6 +87,7 @@ def test_the_api_neither_reads_nor_writes_the_page_cookies(as_user, user):
     response = browser.get("/api/v1/me", headers={"Cookie": "remember_token=forged"})
     assert response.status_code == 401
     assert "Set-Cookie" not in response.headers
+    assert "Cookie" not in response.headers.get("Vary", "")
     assert browser.get("/dashboard").status_code == 200  # the page session is untouched
 
 

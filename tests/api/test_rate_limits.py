@@ -62,6 +62,8 @@ def test_every_answer_carries_the_headers_and_remaining_counts_down(small_limits
     assert [r.headers["X-RateLimit-Remaining"] for r in reads] == ["4", "3", "2"]
     assert [r.headers["X-RateLimit-Limit"] for r in writes] == ["3"] * 2
     assert [r.headers["X-RateLimit-Remaining"] for r in writes] == ["2", "1"]
+    # "Wait this long" belongs to the 429 alone: a client honouring it must not stall.
+    assert not any("Retry-After" in r.headers for r in reads + writes)
 
 
 def test_budgets_are_per_user(small_limits, make_user, api_as):

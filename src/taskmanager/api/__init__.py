@@ -27,6 +27,7 @@ from taskmanager.api import projects
 from taskmanager.api import replay
 from taskmanager.api import tasks
 from taskmanager.api.cookieless import CookielessApi
+from taskmanager.api.cookieless import PageSessions
 from taskmanager.api.http import require_object
 from taskmanager.api.schemas import Error
 from taskmanager.errors import HTTP_CODES
@@ -127,6 +128,7 @@ def init_app(app: APIFlask) -> None:
     # After the body check: a request that is not even valid JSON claims no key.
     replay.init_app(app, NAMES)
     app.wsgi_app = CookielessApi(app.wsgi_app, prefix="/api/v1")  # type: ignore[method-assign]
+    app.session_interface = PageSessions(api_prefix="/api/v1")
     for blueprint in BLUEPRINTS:
         csrf.exempt(blueprint)
         app.register_blueprint(blueprint)

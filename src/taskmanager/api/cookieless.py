@@ -1,4 +1,5 @@
-"""The API reads no cookies: the Cookie header is dropped before Flask sees the request.
+"""The API reads no cookies: the Cookie header is dropped before Flask sees the request,
+and no session cookie is written (nor ``Vary: Cookie``) on its answers.
 
 The API authenticates with bearer tokens only, which is why it needs no CSRF
 protection. That holds only if nothing falls back to a cookie: Flask-Login would
@@ -11,6 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
+from typing import Any
+
+from flask import Flask
+from flask import Response
+from flask import request as current_request
+from flask.sessions import SecureCookieSession
+from flask.sessions import SecureCookieSessionInterface
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse
@@ -30,3 +38,27 @@ class CookielessApi:
         if path == self.prefix or path.startswith(self.prefix + "/"):
             environ.pop("HTTP_COOKIE", None)
         return self.app(environ, start_response)
+
+
+class PageSessions(SecureCookieSessionInterface):
+    """Signed-cookie sessions for the pages; API requests get an empty one, never saved.
+
+    Flask-Login still looks at the session on API requests (for ``current_user``);
+    it finds it empty, and nothing about it reaches the answer.
+    """
+
+    def __init__(self, api_prefix: str) -> None:
+        self.api_prefix = api_prefix
+
+    def _is_api(self, path: str) -> bool:
+        return path == self.api_prefix or path.startswith(self.api_prefix + "/")
+
+    def open_session(self, app: Flask, request: Any) -> SecureCookieSession | None:
+        if self._is_api(request.path):
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session: Any, response: Response) -> None:
+        if self._is_api(current_request.path):
+            return
+        super().save_session(app, session, response)
