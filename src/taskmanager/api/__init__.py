@@ -21,6 +21,7 @@ from taskmanager.api import auth
 from taskmanager.api import orgs
 from taskmanager.api import projects
 from taskmanager.api import tasks
+from taskmanager.api.http import refuse_nul
 from taskmanager.api.http import require_object
 from taskmanager.api.schemas import Error
 from taskmanager.errors import HTTP_CODES
@@ -40,7 +41,10 @@ class InvalidJson(ValidationFailed):
 
 
 def _check_body() -> None:
-    """Bodies are JSON objects: 415 for another type, 400 ``invalid_json`` if unparsable."""
+    """Bodies are JSON objects: 415 for another type, 400 ``invalid_json`` if unparsable.
+
+    Strings in them cannot hold NUL, which PostgreSQL refuses to store: 400.
+    """
     if request.blueprint not in NAMES:
         return
     has_body = bool(request.content_length) or request.method in ("POST", "PUT", "PATCH")
@@ -52,6 +56,13 @@ def _check_body() -> None:
     if data is None:
         raise InvalidJson()
     require_object(data)
+    refuse_nul(data)
+
+
+def _check_query() -> None:
+    if request.blueprint in NAMES:
+        for name, value in request.args.items(multi=True):
+            refuse_nul({name: value})
 
 
 def _validation_details(error: _ValidationError) -> dict[str, str]:
@@ -97,6 +108,7 @@ def init_app(app: APIFlask) -> None:
     # would also take over every Werkzeug error from errors.py, so only this class.
     app.register_error_handler(HTTPError, _http_error)
 
+    app.before_request(_check_query)
     app.before_request(_check_body)
     for blueprint in BLUEPRINTS:
         csrf.exempt(blueprint)
