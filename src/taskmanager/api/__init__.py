@@ -18,6 +18,7 @@ from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import UnsupportedMediaType
 
 from taskmanager.api import auth
+from taskmanager.api import openapi
 from taskmanager.api import orgs
 from taskmanager.api import projects
 from taskmanager.api import tasks
@@ -110,6 +111,7 @@ def init_app(app: APIFlask) -> None:
 
     app.before_request(_check_query)
     app.before_request(_check_body)
+    app.spec_processor(openapi.complete)
     for blueprint in BLUEPRINTS:
         csrf.exempt(blueprint)
         app.register_blueprint(blueprint)

@@ -92,7 +92,10 @@ def update_org(org_id: int, data: schemas.OrgCreate) -> schemas.OrgOut:
 @bp.auth_required(bearer)
 @bp.input(schemas.OrgDelete, arg_name="data")
 @bp.output({}, status_code=204)
-@bp.doc(summary="Delete with everything in it (owner only; confirm with the slug)")
+@bp.doc(
+    summary="Delete with everything in it (owner only; confirm with the slug)",
+    responses=[403, 404],
+)
 def delete_org(org_id: int, data: schemas.OrgDelete) -> tuple[str, int]:
     services.delete(actor=_member(org_id), confirm=data.confirm)
     return "", 204

@@ -79,7 +79,7 @@ def _task(task_id: int) -> tuple[Membership, Task]:
 @bp.auth_required(bearer)
 @bp.input(schemas.TaskQuery, location="query", arg_name="query")
 @bp.output(schemas.TaskPage)
-@bp.doc(summary="Tasks across my organizations, filtered and sorted")
+@bp.doc(summary="Tasks across my organizations, filtered and sorted", responses=[404])
 def list_tasks(query: schemas.TaskQuery) -> Any:
     user = caller()
     if query.org_id is not None:
