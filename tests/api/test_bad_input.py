@@ -122,6 +122,8 @@ def test_renaming_a_label_to_a_taken_name_is_409_and_changes_nothing(app, team, 
     with app.app_context(), tenancy.system():
         assert db.session.get(Label, team.label.id).name == team.label.name
     assert api.patch(f"/labels/{other['id']}", json={"name": "Urgent"}).status_code == 200
+    spec = api.client.get("/api/v1/openapi.json").json
+    assert "409" in spec["paths"]["/api/v1/labels/{label_id}"]["patch"]["responses"]
 
 
 @pytest.mark.parametrize(

@@ -202,7 +202,7 @@ def create_label(org_id: int, data: schemas.LabelIn) -> Any:
 @bp.auth_required(bearer)
 @bp.input(schemas.LabelUpdate, arg_name="data")
 @bp.output(schemas.LabelOut)
-@bp.doc(summary="Rename or recolor a label", responses=[403, 404])
+@bp.doc(summary="Rename or recolor a label", responses=[403, 404, 409])
 def update_label(label_id: int, data: schemas.LabelUpdate) -> Any:
     me = services.access_for(user=caller(), model=Label, object_id=label_id)
     label = projects.get_label(me.organization_id, label_id)
