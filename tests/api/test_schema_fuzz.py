@@ -9,6 +9,7 @@ a new endpoint is fuzzed the day it is added.
 
 import schemathesis
 
+from taskmanager import jobs
 from tests.conftest import empty_tables
 from tests.support import fuzz
 
@@ -17,9 +18,12 @@ MAX_EXAMPLES = 5
 MAX_STEPS = 4
 
 
-def test_no_operation_fails_a_schemathesis_check(committed_app):
+def test_no_operation_fails_a_schemathesis_check(committed_app, monkeypatch):
     # Ids from 1 whatever ran before in this lane: the same seed draws the same requests.
     empty_tables(committed_app)
+    # No worker runs here: jobs (confirmation and invitation emails) are not queued
+    # for a later test's worker to find.
+    monkeypatch.setattr(jobs, "publish", lambda task, kwargs: None)
     seeded = fuzz.seed(committed_app)
     config = fuzz.config(max_examples=MAX_EXAMPLES, max_steps=MAX_STEPS)
     schema = schemathesis.openapi.from_wsgi(fuzz.SPEC_PATH, committed_app, config=config)
