@@ -10,6 +10,7 @@ from taskmanager import create_app
 from taskmanager.extensions import db
 from taskmanager.tasks.search import is_search_object
 from tests.support.services import PG_ADMIN_DSN
+from tests.support.services import worker_name
 
 
 def drift(app):
@@ -24,7 +25,7 @@ def drift(app):
 
 @pytest.fixture
 def empty_postgres():
-    name = "tm_migrations_check"
+    name = f"tm_migrations_check_{worker_name()}"  # one per lane: runs may overlap
     with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')

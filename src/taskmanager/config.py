@@ -54,6 +54,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "TRUSTED_HOSTS": None,  # e.g. ["tasks.example.com"]; others answer 400
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "LOGIN_RATE_LIMIT": "10 per minute",
+        # Per user (per address without a token) across all of /api/v1; read at request
+        # time, so a test or an operator can change them on a running app.
+        "API_WRITE_RATE_LIMIT": "600 per minute",
+        "API_READ_RATE_LIMIT": "1200 per minute",
         "JSON_LOGS": False,
         "PREFERRED_URL_SCHEME": "http",
         "BASE_URL": "http://127.0.0.1:5000",
@@ -83,6 +87,17 @@ def _derive(config: dict[str, Any]) -> None:
     config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
     config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     config.setdefault("RATELIMIT_STRATEGY", "moving-window")
+    # While Redis is down the limits are kept in this process's memory: signing in
+    # keeps working and brute force stays limited (per worker) instead of a 500.
+    config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    # The backstop for anything else that fails inside the limiter: logged, not a 500.
+    config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    if config["RATELIMIT_STORAGE_URI"].startswith("redis"):
+        # An unreachable (not just refused) Redis would otherwise hold each request
+        # for the operating system's TCP timeout before the fallback takes over.
+        config.setdefault(
+            "RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1}
+        )
     production = is_production(config)
     explicit = config.get("_EXPLICIT", {})
     # Flask has its own defaults for these keys, so set them unless the caller did.

@@ -30,6 +30,7 @@ JOB_MODULES = [
     "taskmanager.mail.jobs",
     "taskmanager.notifications.jobs",
     "taskmanager.imports.jobs",
+    "taskmanager.api.idempotency",
 ]
 
 
@@ -60,6 +61,10 @@ def celery_config(config: dict[str, Any]) -> dict[str, Any]:
             "requeue-unsent-emails": {
                 "task": "taskmanager.mail.jobs.requeue_unsent_emails",
                 "schedule": 300.0,
+            },
+            "purge-idempotency-keys": {
+                "task": "taskmanager.api.idempotency.purge_idempotency_keys",
+                "schedule": 3600.0,
             },
         },
     }

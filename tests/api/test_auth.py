@@ -82,6 +82,32 @@ def test_the_api_ignores_the_session_cookie(as_user, user):
     assert browser.get("/api/v1/me").status_code == 401
 
 
+def test_the_api_neither_reads_nor_writes_the_page_cookies(as_user, user):
+    browser = as_user(user)
+    response = browser.get("/api/v1/me", headers={"Cookie": "remember_token=forged"})
+    assert response.status_code == 401
+    assert "Set-Cookie" not in response.headers
+    assert browser.get("/dashboard").status_code == 200  # the page session is untouched
+
+
+def test_two_factor_accounts_need_the_code_for_tokens(app, client, user):
+    from tests.accounts.test_two_factor import enable_two_factor
+    from tests.accounts.test_two_factor import totp_code
+
+    secret = enable_two_factor(app, app.test_client(), user)
+    credentials = {"email": user.email, "password": PASSWORD}
+
+    missing = client.post("/api/v1/auth/tokens", json=credentials)
+    assert missing.status_code == 401
+    assert missing.json["details"] == {"otp": "Required for this account."}
+    wrong = client.post("/api/v1/auth/tokens", json={**credentials, "otp": "000000"})
+    assert wrong.status_code == 401
+    assert wrong.json["details"] == {"otp": "Not valid."}
+    right = client.post("/api/v1/auth/tokens", json={**credentials, "otp": totp_code(app, secret)})
+    assert right.status_code == 201
+    assert right.json["token_type"] == "Bearer"
+
+
 def test_registering_answers_201_and_queues_the_confirmation(client, enqueued):
     response = client.post(
         "/api/v1/auth/register",

@@ -19,6 +19,8 @@ from sqlalchemy import select
 from taskmanager.extensions import db
 from taskmanager.mail.models import OutboundEmail
 from tests.conftest import post
+from tests.conftest import post_form
+from tests.factories import PASSWORD
 from tests.factories import make_org
 from tests.factories import sign_in
 from tests.faults.conftest import count_emails
@@ -69,6 +71,11 @@ def test_a_redis_outage_mid_batch_loses_no_email_and_repeats_none(
     assert visitor.get("/").status_code == 200
     assert visitor.get("/login").status_code == 200
     assert client.get("/dashboard").status_code == 200
+    # Rate-limited forms keep working: the limits fall back to this process's memory.
+    signing_in = post_form(visitor, "/login", {"email": owner.email, "password": PASSWORD})
+    assert signing_in.status_code == 302, signing_in.get_data(as_text=True)[:300]
+    tokens = visitor.post("/api/v1/auth/tokens", json={"email": owner.email, "password": PASSWORD})
+    assert tokens.status_code == 201, tokens.get_json()
     with caplog.at_level(logging.ERROR, logger="taskmanager.jobs"):
         invited = post(client, f"/o/{org.slug}/invitations", {"email": INVITEE, "role": "member"})
         queue_batch(fault_app, DURING, tag="r14-during")

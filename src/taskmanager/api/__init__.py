@@ -18,10 +18,13 @@ from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import UnsupportedMediaType
 
 from taskmanager.api import auth
+from taskmanager.api import limits
 from taskmanager.api import openapi
 from taskmanager.api import orgs
 from taskmanager.api import projects
+from taskmanager.api import replay
 from taskmanager.api import tasks
+from taskmanager.api.cookieless import CookielessApi
 from taskmanager.api.http import refuse_nul
 from taskmanager.api.http import require_object
 from taskmanager.api.schemas import Error
@@ -111,7 +114,9 @@ def init_app(app: APIFlask) -> None:
 
     app.before_request(_check_query)
     app.before_request(_check_body)
-    app.spec_processor(openapi.complete)
+    # After the body check: a request that is not even valid JSON claims no key.
+    replay.init_app(app, NAMES)
+    app.wsgi_app = CookielessApi(app.wsgi_app, prefix="/api/v1")  # type: ignore[method-assign]
     for blueprint in BLUEPRINTS:
         csrf.exempt(blueprint)
         app.register_blueprint(blueprint)
@@ -119,6 +124,7 @@ def init_app(app: APIFlask) -> None:
     # The OpenAPI document describes /api/v1 only: the pages' blueprints (plain Flask
     # ones) and bare app views stay out of it.
     app.config["AUTO_200_RESPONSE"] = False
+    openapi.init_app(app)
     for registered in app.blueprints.values():
         if not hasattr(registered, "enable_openapi"):
             registered.enable_openapi = False  # type: ignore[attr-defined]
@@ -130,3 +136,5 @@ def init_app(app: APIFlask) -> None:
         view = limiter.limit(rate, key_func=get_remote_address)(view)
         view = limiter.limit(rate, key_func=_account_key)(view)
         app.view_functions[endpoint] = view
+    # The OpenAPI document is served under /api/v1 too: its blueprint counts as reads.
+    limits.init_app(app, [*NAMES, "openapi"])

@@ -12,6 +12,7 @@ from taskmanager.api import tokens
 from taskmanager.api.bearer import bearer
 from taskmanager.api.bearer import caller
 from taskmanager.api.http import created
+from taskmanager.api.http import responses
 from taskmanager.api.http import slice_of
 
 bp = APIBlueprint("api_auth", __name__, url_prefix="/api/v1", tag="Auth")
@@ -59,7 +60,10 @@ def revoke(data: schemas.RefreshIn) -> tuple[str, int]:
 @bp.auth_required(bearer)
 @bp.input(schemas.PageQuery, location="query", arg_name="query")
 @bp.output(schemas.PersonalTokenPage)
-@bp.doc(summary="My personal API tokens (never their secrets)")
+@bp.doc(
+    summary="My personal API tokens (never their secrets)",
+    responses=responses(headers=["Link"]),
+)
 def list_personal_tokens(query: schemas.PageQuery) -> Any:
     found = [schemas.PersonalTokenOut.model_validate(t) for t in tokens.personal_tokens(caller())]
     return slice_of(found, page=query.page, per_page=query.per_page)
@@ -69,7 +73,10 @@ def list_personal_tokens(query: schemas.PageQuery) -> Any:
 @bp.auth_required(bearer)
 @bp.input(schemas.PersonalTokenIn, arg_name="data")
 @bp.output(schemas.PersonalTokenCreated, status_code=201)
-@bp.doc(summary="Create a personal API token; its secret is shown only here")
+@bp.doc(
+    summary="Create a personal API token; its secret is shown only here",
+    responses=responses(status=201, headers=["Location"]),
+)
 def create_personal_token(data: schemas.PersonalTokenIn) -> Any:
     token, secret = tokens.create_personal_token(user=caller(), name=data.name)
     body = schemas.PersonalTokenCreated.model_validate(

@@ -1,11 +1,14 @@
-"""What the API keeps about its credentials: refresh-token families and personal tokens."""
+"""What the API keeps: refresh-token families, personal tokens, idempotency keys."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import JSON
 from sqlalchemy import ForeignKey
+from sqlalchemy import LargeBinary
 from sqlalchemy import String
+from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -48,3 +51,28 @@ class PersonalToken(Model):
     last_used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class IdempotencyKey(Model):
+    """A POST's ``Idempotency-Key`` and the first answer it got, kept 24 hours.
+
+    Keys belong to one user: two users may send the same key. ``status`` is None
+    while the first request still runs (a retry meanwhile gets 409). ``fingerprint``
+    is a SHA-256 of method, path and canonical body, so the same key with another
+    request is recognised without storing that request.
+    """
+
+    __tablename__ = "api_idempotency_keys"
+    __table_args__ = (
+        UniqueConstraint("user_id", "key", name="uq_api_idempotency_keys_user_id_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(255))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    # Indexed for the purge of expired keys.
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    status: Mapped[int | None]
+    body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    headers: Mapped[list[list[str]] | None] = mapped_column(JSON)

@@ -1,65 +1,171 @@
-"""What the OpenAPI document says about every operation, added in one place.
+"""What every operation shares, written once into the OpenAPI document.
 
-The views declare what is particular to them (403, 409, 412). What holds for every
-operation of a kind is added here, so the document matches what the server really
-answers (schemathesis checks it) without each view repeating it:
+The rate-limit headers and the 429 answer, and on POST the ``Idempotency-Key``
+header and the 409 it can cause, belong to every operation under /api/v1; adding them
+here keeps the document true to what ``limits.py`` and ``replay.py`` do without a
+decorator on each view.
+
+So do the answers every operation of a kind can give (schemathesis checks them; the
+views declare only what is particular to them, like 403, 409 or 412):
 
 - a JSON body is required: without one the answer is 415, with a broken one 400,
   with one over ``MAX_CONTENT_LENGTH`` 413;
 - query strings are validated: 400;
-- ids in paths are positive PostgreSQL integers; any other number names nothing: 404;
-- rate limits apply to everyone: 429 with ``Retry-After``.
+- ids in paths are positive PostgreSQL integers; any other number names nothing: 404.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from apiflask import APIFlask
+
+from taskmanager.api import replay
+from taskmanager.api.idempotency import MAX_KEY_LENGTH
+from taskmanager.api.schemas import Error
 from taskmanager.db import MAX_ID
 
-METHODS = ("get", "put", "post", "patch", "delete")
+Spec = dict[str, Any]
+PREFIX = "/api/v1/"
+METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+ERROR_SCHEMA = "HTTPError"  # APIFlask's name for the error shape (HTTP_ERROR_SCHEMA)
+
+RATE_LIMIT_HEADERS = {
+    "X-RateLimit-Limit": "Requests allowed per window in the budget this request counts "
+    "against (per user: writes, or reads; the token endpoint has its own).",
+    "X-RateLimit-Remaining": "Requests left in the current window of that budget.",
+    "X-RateLimit-Reset": "When the window frees a request again, in seconds since the Unix epoch.",
+}
+IDEMPOTENCY_KEY = (
+    f"Any unique string of 1 to {MAX_KEY_LENGTH} characters (a UUID is ideal). A retry "
+    "with the same key and the same body, by the same user within 24 hours, gets the "
+    "first answer again (status, body, Location and ETag, plus "
+    f"`{replay.REPLAYED_HEADER}: true`) instead of doing the work twice. The same key "
+    "with another body, or while the first request is still running, is 409 "
+    "`conflict`: retry the same request in a moment to get its answer. Answers of 500 "
+    "and above are not kept, so a retry after one really runs."
+)
+NOT_HONOURED = (
+    f"Checked (1 to {MAX_KEY_LENGTH} characters) but not honoured on this operation: "
+    "its answer is a secret, or it has no signed-in caller to own the key, so nothing "
+    "is kept and a retry runs again."
+)
 
 
-def _error(description: str, schema: str = "HTTPError") -> dict[str, Any]:
+def _header(description: str) -> Spec:
+    return {"description": description, "schema": {"type": "integer"}}
+
+
+def _error(description: str, headers: Spec) -> Spec:
+    return {
+        "description": description,
+        "headers": headers,
+        "content": {
+            "application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR_SCHEMA}"}}
+        },
+    }
+
+
+def _components(spec: Spec) -> None:
+    components = spec.setdefault("components", {})
+    components.setdefault("schemas", {}).setdefault(ERROR_SCHEMA, Error.model_json_schema())
+    headers = components.setdefault("headers", {})
+    for name, description in RATE_LIMIT_HEADERS.items():
+        headers[name] = _header(description)
+    headers["Retry-After"] = _header("Seconds to wait before trying again.")
+    limit_refs = {name: {"$ref": f"#/components/headers/{name}"} for name in RATE_LIMIT_HEADERS}
+    responses = components.setdefault("responses", {})
+    responses["RateLimited"] = _error(
+        "Too many requests (`rate_limited`): wait `Retry-After` seconds.",
+        {**limit_refs, "Retry-After": {"$ref": "#/components/headers/Retry-After"}},
+    )
+    responses["IdempotencyConflict"] = _error(
+        "`conflict`: this Idempotency-Key was used with another request, or its first "
+        "request is still running.",
+        limit_refs,
+    )
+    components.setdefault("parameters", {})["IdempotencyKey"] = _key_parameter(IDEMPOTENCY_KEY)
+
+
+def _key_parameter(description: str) -> Spec:
+    return {
+        "name": replay.HEADER,
+        "in": "header",
+        "required": False,
+        "description": description,
+        "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+    }
+
+
+def _plain_error(description: str, schema: str = ERROR_SCHEMA) -> Spec:
     return {
         "description": description,
         "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
     }
 
 
-def _rate_limited() -> dict[str, Any]:
-    response = _error("Too many requests; retry after the number of seconds in Retry-After")
-    response["headers"] = {
-        "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}
-    }
-    return response
-
-
-def _complete(operation: dict[str, Any]) -> None:
-    responses: dict[str, Any] = operation.setdefault("responses", {})
+def _by_kind(operation: Spec) -> None:
+    """The answers an operation gives for having a body, a query string, ids in its path."""
+    responses: Spec = operation.setdefault("responses", {})
     parameters = operation.get("parameters", [])
     body = operation.get("requestBody")
     if body is not None:
         body["required"] = True
-        responses.setdefault("400", _error("Validation error", "ValidationError"))
-        responses.setdefault("413", _error("The body is larger than the server accepts"))
-        responses.setdefault("415", _error("The body is not JSON"))
-    if any(parameter["in"] == "query" for parameter in parameters):
-        responses.setdefault("400", _error("Validation error", "ValidationError"))
+        responses.setdefault("400", _plain_error("Validation error", "ValidationError"))
+        responses.setdefault("413", _plain_error("The body is larger than the server accepts"))
+        responses.setdefault("415", _plain_error("The body is not JSON"))
+    if any(parameter.get("in") == "query" for parameter in parameters):
+        responses.setdefault("400", _plain_error("Validation error", "ValidationError"))
     for parameter in parameters:
         schema = parameter.get("schema", {})
-        if parameter["in"] == "path" and schema.get("type") == "integer":
+        if parameter.get("in") == "path" and schema.get("type") == "integer":
             schema.update(minimum=1, maximum=MAX_ID)
-            responses.setdefault("404", _error("Not found"))
-    responses.setdefault("429", _rate_limited())
+            responses.setdefault("404", _plain_error("Not found"))
 
 
-def complete(spec: dict[Any, Any] | str) -> dict[Any, Any] | str:
-    """APIFlask spec processor: add the responses every operation of a kind can give."""
-    if isinstance(spec, str):  # already rendered (SPEC_FORMAT yaml): nothing to add to
+def _openapi_path(rule: str) -> str:
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
+
+
+def init_app(app: APIFlask) -> None:
+    """Install the spec processor that adds the shared parts to every /api/v1 operation."""
+
+    def document(spec: dict[Any, Any] | str) -> dict[Any, Any] | str:
+        if isinstance(spec, str):  # APIFlask's type allows it; it always passes a dict
+            return spec
+        _components(spec)
+        not_honoured = {
+            _openapi_path(rule.rule)
+            for rule in app.url_map.iter_rules()
+            if rule.endpoint in replay.NOT_REPLAYED
+        }
+        limit_refs = {name: {"$ref": f"#/components/headers/{name}"} for name in RATE_LIMIT_HEADERS}
+        for path, item in spec.get("paths", {}).items():
+            if not path.startswith(PREFIX):
+                continue
+            for method in METHODS:
+                operation = item.get(method)
+                if operation is None:
+                    continue
+                _by_kind(operation)
+                responses = operation.setdefault("responses", {})
+                for response in responses.values():
+                    if "$ref" not in response:
+                        response.setdefault("headers", {}).update(limit_refs)
+                responses["429"] = {"$ref": "#/components/responses/RateLimited"}
+                if method != "post":
+                    continue
+                parameter = (
+                    _key_parameter(NOT_HONOURED)
+                    if path in not_honoured
+                    else {"$ref": "#/components/parameters/IdempotencyKey"}
+                )
+                operation.setdefault("parameters", []).append(parameter)
+                if path not in not_honoured:
+                    responses.setdefault(
+                        "409", {"$ref": "#/components/responses/IdempotencyConflict"}
+                    )
         return spec
-    for item in spec.get("paths", {}).values():
-        for method in METHODS:
-            if method in item:
-                _complete(item[method])
-    return spec
+
+    app.spec_processor(document)

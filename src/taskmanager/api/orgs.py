@@ -13,6 +13,7 @@ from taskmanager.api.bearer import bearer
 from taskmanager.api.bearer import caller
 from taskmanager.api.http import created
 from taskmanager.api.http import page_of
+from taskmanager.api.http import responses
 from taskmanager.api.http import slice_of
 from taskmanager.orgs import invitations
 from taskmanager.orgs import services
@@ -53,7 +54,7 @@ def member_out(membership: Membership) -> schemas.MemberOut:
 @bp.auth_required(bearer)
 @bp.input(schemas.PageQuery, location="query", arg_name="query")
 @bp.output(schemas.OrgPage)
-@bp.doc(summary="My organizations, with my role in each")
+@bp.doc(summary="My organizations, with my role in each", responses=responses(headers=["Link"]))
 def list_orgs(query: schemas.PageQuery) -> Any:
     found = [org_out(m) for m in services.memberships_of(caller())]
     return slice_of(found, page=query.page, per_page=query.per_page)
@@ -63,7 +64,10 @@ def list_orgs(query: schemas.PageQuery) -> Any:
 @bp.auth_required(bearer)
 @bp.input(schemas.OrgCreate, arg_name="data")
 @bp.output(schemas.OrgOut, status_code=201)
-@bp.doc(summary="Create an organization; I become its owner")
+@bp.doc(
+    summary="Create an organization; I become its owner",
+    responses=responses(status=201, headers=["Location"]),
+)
 def create_org(data: schemas.OrgCreate) -> Any:
     org = services.create_organization(owner=caller(), name=data.name)
     return org_out(_member(org.id)), 201, created(f"/api/v1/orgs/{org.id}")
@@ -105,7 +109,7 @@ def delete_org(org_id: int, data: schemas.OrgDelete) -> tuple[str, int]:
 @bp.auth_required(bearer)
 @bp.input(schemas.PageQuery, location="query", arg_name="query")
 @bp.output(schemas.MemberPage)
-@bp.doc(summary="Members and their roles", responses=[404])
+@bp.doc(summary="Members and their roles", responses=responses(404, headers=["Link"]))
 def list_members(org_id: int, query: schemas.PageQuery) -> Any:
     found = [member_out(m) for m in services.members(_member(org_id).organization_id)]
     return slice_of(found, page=query.page, per_page=query.per_page)
@@ -134,7 +138,10 @@ def remove_member(org_id: int, user_id: int) -> tuple[str, int]:
 @bp.auth_required(bearer)
 @bp.input(schemas.PageQuery, location="query", arg_name="query")
 @bp.output(schemas.InvitationPage)
-@bp.doc(summary="Pending invitations (admins and owners)", responses=[403, 404])
+@bp.doc(
+    summary="Pending invitations (admins and owners)",
+    responses=responses(403, 404, headers=["Link"]),
+)
 def list_invitations(org_id: int, query: schemas.PageQuery) -> Any:
     me = _member(org_id)
     found = [schemas.InvitationOut.model_validate(i) for i in invitations.pending(actor=me)]
@@ -145,7 +152,10 @@ def list_invitations(org_id: int, query: schemas.PageQuery) -> Any:
 @bp.auth_required(bearer)
 @bp.input(schemas.InvitationIn, arg_name="data")
 @bp.output(schemas.InvitationOut, status_code=201)
-@bp.doc(summary="Invite someone by email", responses=[403, 404, 409])
+@bp.doc(
+    summary="Invite someone by email",
+    responses=responses(403, 404, 409, status=201, headers=["Location"]),
+)
 def invite(org_id: int, data: schemas.InvitationIn) -> Any:
     invitation = invitations.invite(
         actor=_member(org_id), email=data.email, role=data.role.value, base_url=request.host_url
@@ -167,7 +177,10 @@ def revoke_invitation(org_id: int, invitation_id: int) -> tuple[str, int]:
 @bp.auth_required(bearer)
 @bp.input(schemas.AcceptIn, arg_name="data")
 @bp.output(schemas.OrgOut, status_code=201)
-@bp.doc(summary="Join an organization with an invitation's token", responses=[403, 404, 409])
+@bp.doc(
+    summary="Join an organization with an invitation's token",
+    responses=responses(403, 404, 409, status=201, headers=["Location"]),
+)
 def accept_invitation(data: schemas.AcceptIn) -> Any:
     invitation = invitations.find_by_token(data.token)
     joined = invitations.accept(invitation=invitation, user=caller())
@@ -179,7 +192,7 @@ def accept_invitation(data: schemas.AcceptIn) -> Any:
 @bp.auth_required(bearer)
 @bp.input(schemas.PageQuery, location="query", arg_name="query")
 @bp.output(schemas.LabelPage)
-@bp.doc(summary="The organization's labels", responses=[404])
+@bp.doc(summary="The organization's labels", responses=responses(404, headers=["Link"]))
 def list_labels(org_id: int, query: schemas.PageQuery) -> Any:
     found = [
         schemas.LabelOut.model_validate(x)
@@ -192,7 +205,10 @@ def list_labels(org_id: int, query: schemas.PageQuery) -> Any:
 @bp.auth_required(bearer)
 @bp.input(schemas.LabelIn, arg_name="data")
 @bp.output(schemas.LabelOut, status_code=201)
-@bp.doc(summary="Create a label", responses=[403, 404, 409])
+@bp.doc(
+    summary="Create a label",
+    responses=responses(403, 404, 409, status=201, headers=["Location"]),
+)
 def create_label(org_id: int, data: schemas.LabelIn) -> Any:
     label = projects.create_label(actor=_member(org_id), name=data.name, color=data.color)
     return label, 201, created(f"/api/v1/labels/{label.id}")
@@ -223,7 +239,10 @@ def delete_label(label_id: int) -> tuple[str, int]:
 @bp.auth_required(bearer)
 @bp.input(schemas.PageQuery, location="query", arg_name="query")
 @bp.output(schemas.ActivityPage)
-@bp.doc(summary="The organization's history, newest first", responses=[404])
+@bp.doc(
+    summary="The organization's history, newest first",
+    responses=responses(404, headers=["Link"]),
+)
 def org_activity(org_id: int, query: schemas.PageQuery) -> Any:
     page = activity.page_for_organization(
         _member(org_id).organization_id, page=query.page, per_page=query.per_page

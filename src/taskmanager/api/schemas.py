@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic import ConfigDict
 from pydantic import Field
+from pydantic import WithJsonSchema
 from pydantic import field_validator
 from pydantic import model_validator
 
@@ -197,6 +198,7 @@ class ProjectOut(Out):
     description: str
     archived: bool
     created_at: datetime
+    version: int
 
 
 class ProjectIn(In):
@@ -238,6 +240,7 @@ class CommentOut(Out):
     edited: bool
     created_at: datetime
     updated_at: datetime
+    version: int
 
 
 class ActivityOut(Out):
@@ -270,6 +273,14 @@ class ProjectTaskQuery(PageQuery):
     due_after: Annotated[datetime | None, Iso8601] = None
     q: str | None = Field(default=None, max_length=200)
     sort: str = Field(default="position", pattern=r"^(position|due_at|-created_at|priority|title)$")
+    cursor: str | None = Field(
+        default=None,
+        max_length=1000,
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="Start after the last task of an earlier page: its `next_cursor`, "
+        "sent with the same filters and sort (then leave `page` out). Keyset paging: a "
+        "deep page costs what the first one does, and new tasks do not shift it.",
+    )
 
     @field_validator("assignee")
     @classmethod
@@ -308,6 +319,33 @@ class PageMeta(BaseModel):
 
 class TaskPage(PageMeta):
     items: list[TaskOut]
+    total: int = Field(description="Every task that matches, whichever page this is.")
+    page: int | None = Field(  # type: ignore[assignment]  # null on a cursor page
+        description="The page number; null for a page asked for by cursor (it has none)."
+    )
+    pages: int = Field(description="How many pages of per_page the total makes.")
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` (same filters and sort) for the next page; null on "
+        "the last page."
+    )
+
+
+class IfMatch(BaseModel):
+    """The ``If-Match`` request header (the other headers are not this schema's business)."""
+
+    # APIFlask hands headers over as if_match; the alias is the name the document shows.
+    model_config = ConfigDict(validate_by_name=True, validate_by_alias=True)
+
+    # A header is a string or absent, never null: say so in the document.
+    if_match: Annotated[str | None, WithJsonSchema({"type": "string", "maxLength": 200})] = Field(
+        default=None,
+        alias="If-Match",
+        max_length=200,
+        examples=['"3"'],
+        description='The ETag you read, like "3": if the object changed since, the answer '
+        "is 412 and nothing changes. Without If-Match the change applies to the current "
+        "version (last write wins).",
+    )
 
 
 class ProjectPage(PageMeta):

@@ -14,12 +14,14 @@ from taskmanager.api import schemas
 from taskmanager.api.bearer import bearer
 from taskmanager.api.bearer import caller
 from taskmanager.api.http import created
+from taskmanager.api.http import cursor_page_of
 from taskmanager.api.http import etag
 from taskmanager.api.http import if_match
 from taskmanager.api.http import page_of
+from taskmanager.api.http import precondition
+from taskmanager.api.http import read_cursor
+from taskmanager.api.http import responses
 from taskmanager.api.http import slice_of
-from taskmanager.errors import Conflict
-from taskmanager.errors import PreconditionFailed
 from taskmanager.orgs import services as orgs
 from taskmanager.orgs.models import Membership
 from taskmanager.tasks import comments
@@ -51,6 +53,13 @@ def task_response(task: Task, status: int = 200) -> tuple[schemas.TaskOut, int, 
     return tasks_out([task])[0], status, etag(task.version)
 
 
+def task_page(page: services.Page, query: schemas.ProjectTaskQuery) -> Any:
+    return cursor_page_of(
+        tasks_out(page.items), query=query, total=page.total, page=page.page,
+        per_page=page.per_page, next_after=page.next_after,
+    )  # fmt: skip
+
+
 def filters_from(query: schemas.ProjectTaskQuery, user: User) -> services.TaskFilters:
     assignee: int | None = None
     if query.assignee == "me":
@@ -79,7 +88,13 @@ def _task(task_id: int) -> tuple[Membership, Task]:
 @bp.auth_required(bearer)
 @bp.input(schemas.TaskQuery, location="query", arg_name="query")
 @bp.output(schemas.TaskPage)
-@bp.doc(summary="Tasks across my organizations, filtered and sorted", responses=[404])
+@bp.doc(
+    summary="Tasks across my organizations, filtered and sorted",
+    description="Page with `page`, or with `cursor` (keyset: follow `next_cursor`). "
+    "With a cursor `page` is null, `total` still counts every match, and Link "
+    "offers the first page and the next one.",
+    responses=responses(404, headers=["Link"]),
+)
 def list_tasks(query: schemas.TaskQuery) -> Any:
     user = caller()
     if query.org_id is not None:
@@ -93,14 +108,15 @@ def list_tasks(query: schemas.TaskQuery) -> Any:
         filters=filters_from(query, user),
         page=query.page,
         per_page=query.per_page,
+        after=read_cursor(query),
     )
-    return page_of(tasks_out(page.items), total=page.total, page=page.page, per_page=page.per_page)
+    return task_page(page, query)
 
 
 @bp.get("/tasks/<int:task_id>")
 @bp.auth_required(bearer)
 @bp.output(schemas.TaskOut)
-@bp.doc(summary="One task (ETag: its version)", responses=[404])
+@bp.doc(summary="One task (ETag: its version)", responses=responses(404, headers=["ETag"]))
 def get_task(task_id: int) -> Any:
     return task_response(_task(task_id)[1])
 
@@ -108,35 +124,31 @@ def get_task(task_id: int) -> Any:
 @bp.patch("/tasks/<int:task_id>")
 @bp.auth_required(bearer)
 @bp.input(TaskUpdate, arg_name="data")
+@bp.input(schemas.IfMatch, location="headers", arg_name="condition")
 @bp.output(schemas.TaskOut)
 @bp.doc(
     summary="Change any subset of fields; move on the board with status + position",
     description="Send `If-Match` with the ETag you read: a stale one answers 412.",
-    responses=[403, 404, 409, 412],
+    responses=responses(403, 404, 409, 412, headers=["ETag"]),
 )
-def update_task(task_id: int, data: TaskUpdate) -> Any:
+def update_task(task_id: int, data: TaskUpdate, condition: schemas.IfMatch) -> Any:
     me, task = _task(task_id)
-    expected = if_match()
-    try:
+    expected = if_match(condition.if_match)
+    with precondition():
         services.update_task(actor=me, task=task, data=data, expected_version=expected)
-    except Conflict as error:
-        if expected is None:
-            raise
-        raise PreconditionFailed(error.message, details=error.details) from None
     return task_response(task)
 
 
 @bp.delete("/tasks/<int:task_id>")
 @bp.auth_required(bearer)
+@bp.input(schemas.IfMatch, location="headers", arg_name="condition")
 @bp.output({}, status_code=204)
-@bp.doc(summary="Delete a task", responses=[403, 404, 412])
-def delete_task(task_id: int) -> tuple[str, int]:
+@bp.doc(summary="Delete a task", responses=responses(403, 404, 412))
+def delete_task(task_id: int, condition: schemas.IfMatch) -> tuple[str, int]:
     me, task = _task(task_id)
-    expected = if_match()
-    try:
+    expected = if_match(condition.if_match)
+    with precondition():
         services.delete_task(actor=me, task=task, expected_version=expected)
-    except Conflict as error:
-        raise PreconditionFailed(error.message, details=error.details) from None
     return "", 204
 
 
@@ -144,7 +156,7 @@ def delete_task(task_id: int) -> tuple[str, int]:
 @bp.auth_required(bearer)
 @bp.input(schemas.PageQuery, location="query", arg_name="query")
 @bp.output(schemas.CommentPage)
-@bp.doc(summary="A task's comments, oldest first", responses=[404])
+@bp.doc(summary="A task's comments, oldest first", responses=responses(404, headers=["Link"]))
 def list_comments(task_id: int, query: schemas.PageQuery) -> Any:
     found = [
         schemas.CommentOut.model_validate(c) for c in comments.list_comments(_task(task_id)[1])
@@ -156,11 +168,14 @@ def list_comments(task_id: int, query: schemas.PageQuery) -> Any:
 @bp.auth_required(bearer)
 @bp.input(CommentFields, arg_name="data")
 @bp.output(schemas.CommentOut, status_code=201)
-@bp.doc(summary="Comment on a task", responses=[403, 404])
+@bp.doc(
+    summary="Comment on a task",
+    responses=responses(403, 404, status=201, headers=["ETag", "Location"]),
+)
 def add_comment(task_id: int, data: CommentFields) -> Any:
     me, task = _task(task_id)
     comment = comments.add_comment(actor=me, task=task, data=data)
-    return comment, 201, created(f"/api/v1/comments/{comment.id}")
+    return comment, 201, {**etag(comment.version), **created(f"/api/v1/comments/{comment.id}")}
 
 
 def _comment(comment_id: int) -> tuple[Membership, Comment]:
@@ -171,20 +186,34 @@ def _comment(comment_id: int) -> tuple[Membership, Comment]:
 @bp.patch("/comments/<int:comment_id>")
 @bp.auth_required(bearer)
 @bp.input(CommentFields, arg_name="data")
+@bp.input(schemas.IfMatch, location="headers", arg_name="condition")
 @bp.output(schemas.CommentOut)
-@bp.doc(summary="Edit a comment (its author, or an admin)", responses=[403, 404])
-def update_comment(comment_id: int, data: CommentFields) -> Any:
+@bp.doc(
+    summary="Edit a comment (its author, or an admin)",
+    description="Send `If-Match` with the ETag you read: a stale one answers 412.",
+    responses=responses(403, 404, 412, headers=["ETag"]),
+)
+def update_comment(comment_id: int, data: CommentFields, condition: schemas.IfMatch) -> Any:
     me, comment = _comment(comment_id)
-    return comments.update_comment(actor=me, comment=comment, data=data)
+    expected = if_match(condition.if_match)
+    with precondition():
+        comments.update_comment(actor=me, comment=comment, data=data, expected_version=expected)
+    return comment, 200, etag(comment.version)
 
 
 @bp.delete("/comments/<int:comment_id>")
 @bp.auth_required(bearer)
+@bp.input(schemas.IfMatch, location="headers", arg_name="condition")
 @bp.output({}, status_code=204)
-@bp.doc(summary="Delete a comment (its author, or an admin)", responses=[403, 404])
-def delete_comment(comment_id: int) -> tuple[str, int]:
+@bp.doc(
+    summary="Delete a comment (its author, or an admin)",
+    responses=responses(403, 404, 412),
+)
+def delete_comment(comment_id: int, condition: schemas.IfMatch) -> tuple[str, int]:
     me, comment = _comment(comment_id)
-    comments.delete_comment(actor=me, comment=comment)
+    expected = if_match(condition.if_match)
+    with precondition():
+        comments.delete_comment(actor=me, comment=comment, expected_version=expected)
     return "", 204
 
 
@@ -192,7 +221,7 @@ def delete_comment(comment_id: int) -> tuple[str, int]:
 @bp.auth_required(bearer)
 @bp.input(schemas.PageQuery, location="query", arg_name="query")
 @bp.output(schemas.ActivityPage)
-@bp.doc(summary="A task's history, newest first", responses=[404])
+@bp.doc(summary="A task's history, newest first", responses=responses(404, headers=["Link"]))
 def task_activity(task_id: int, query: schemas.PageQuery) -> Any:
     task = _task(task_id)[1]
     page = activity.page_for_task(task.id, page=query.page, per_page=query.per_page)

@@ -19,6 +19,7 @@ from typing import Any
 from flask_jwt_extended import create_access_token
 from flask_jwt_extended import create_refresh_token
 from flask_jwt_extended import decode_token
+from flask_jwt_extended.exceptions import JWTExtendedException
 from flask_security import hash_password
 from flask_security import verify_and_update_password
 from jwt import ExpiredSignatureError
@@ -192,6 +193,26 @@ def authenticate(token: str) -> User:
     if user is None or not user.active:
         raise Unauthorized("The account is not active.")
     return user
+
+
+def owner_id(token: str) -> int | None:
+    """The id of the user a bearer token names, or None; cheaper than ``authenticate``.
+
+    For rate-limit buckets, which are chosen before the view authenticates: a JWT's
+    signature, audience and expiry are checked (so nobody can spend another user's
+    budget) but not its family, and a personal token costs one indexed lookup.
+    """
+    if token.startswith(PERSONAL_PREFIX):
+        query = select(PersonalToken.user_id).where(PersonalToken.token_hash == _sha256(token))
+        return db.session.scalar(query)
+    try:
+        claims = decode_token(token)
+    except (PyJWTError, JWTExtendedException):
+        return None
+    subject = claims.get("sub")
+    if claims.get("type") != "access" or not isinstance(subject, str) or not subject.isdigit():
+        return None
+    return int(subject)
 
 
 def personal_tokens(user: User) -> list[PersonalToken]:

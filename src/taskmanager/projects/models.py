@@ -21,6 +21,9 @@ class Project(Model, TenantScoped):
     description: Mapped[str] = mapped_column(Text, default="")
     archived: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bumped by every change (see services.update_project); the API's ETag. Rows that
+    # predate the column start at 1, like new ones.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
 
 class Label(Model, TenantScoped):

@@ -8,6 +8,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from taskmanager.activity import services as activity
+from taskmanager.concurrency import check_version
 from taskmanager.errors import Conflict
 from taskmanager.errors import NotFound
 from taskmanager.errors import ValidationFailed
@@ -62,8 +63,16 @@ def create_project(*, actor: Membership, name: str, description: str = "") -> Pr
 def update_project(
     *, actor: Membership, project: Project, name: str | None = None,
     description: str | None = None, archived: bool | None = None,
+    expected_version: int | None = None,
 ) -> Project:  # fmt: skip
+    """Rename, describe, archive or unarchive; a real change bumps the version.
+
+    Raises:
+        StaleVersion: ``expected_version`` is not the project's current version.
+        ValidationFailed: an empty or overlong name.
+    """
     require(actor.role, Action.MANAGE_PROJECTS)
+    check_version(project, expected_version, noun="project")
     changes: dict[str, list[object]] = {}
     if name is not None and name.strip() != project.name:
         changes["name"] = [project.name, _name(name, limit=120)]
@@ -75,18 +84,27 @@ def update_project(
         changes["archived"] = [project.archived, archived]
         project.archived = archived
     if changes:
+        project.version += 1
         verb = "project.archived" if archived else "project.updated"
         activity.record(
             organization_id=project.organization_id, actor=actor.user, verb=verb,
             subject_type="project", subject_id=project.id, subject_title=project.name,
             changes=changes,
         )  # fmt: skip
-        db.session.commit()
+    db.session.commit()  # also releases the row lock when nothing changed
     return project
 
 
-def delete_project(*, actor: Membership, project: Project) -> None:
+def delete_project(
+    *, actor: Membership, project: Project, expected_version: int | None = None
+) -> None:
+    """Delete a project with its tasks.
+
+    Raises:
+        StaleVersion: ``expected_version`` is not the project's current version.
+    """
     require(actor.role, Action.MANAGE_PROJECTS)
+    check_version(project, expected_version, noun="project")
     activity.record(
         organization_id=project.organization_id, actor=actor.user, verb="project.deleted",
         subject_type="project", subject_id=project.id, subject_title=project.name,

@@ -109,9 +109,14 @@ def edit_project(project_id: int) -> Response:
     me = membership()
     target = services.get_project(me.organization_id, project_id)
     name, description = request.form.get("name"), request.form.get("description")
+    version = int_or_none(request.form.get("version"))
     return form_action(
         lambda: services.update_project(
-            actor=me, project=target, name=name, description=description
+            actor=me,
+            project=target,
+            name=name,
+            description=description,
+            expected_version=version,
         ),
         success="Project saved.",
         back=url_for("org.project", project_id=project_id),
@@ -123,8 +128,11 @@ def archive_project(project_id: int) -> Response:
     me = membership()
     target = services.get_project(me.organization_id, project_id)
     archive = request.form.get("archived", "1") == "1"
+    version = int_or_none(request.form.get("version"))
     return form_action(
-        lambda: services.update_project(actor=me, project=target, archived=archive),
+        lambda: services.update_project(
+            actor=me, project=target, archived=archive, expected_version=version
+        ),
         success="Project archived." if archive else "Project restored.",
         back=url_for("org.home"),
     )

@@ -8,6 +8,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from taskmanager.activity import services as activity
+from taskmanager.concurrency import check_version
 from taskmanager.errors import Forbidden
 from taskmanager.errors import NotFound
 from taskmanager.extensions import db
@@ -71,16 +72,34 @@ def _may_change(actor: Membership, comment: Comment) -> None:
         raise Forbidden("Only the author or an admin can change this comment.")
 
 
-def update_comment(*, actor: Membership, comment: Comment, data: CommentFields) -> Comment:
+def update_comment(
+    *, actor: Membership, comment: Comment, data: CommentFields,
+    expected_version: int | None = None,
+) -> Comment:  # fmt: skip
+    """Replace the body; a real change marks the comment edited and bumps its version.
+
+    Raises:
+        StaleVersion: ``expected_version`` is not the comment's current version.
+    """
     _may_change(actor, comment)
+    check_version(comment, expected_version, noun="comment")
     if data.body != comment.body:
         comment.body = data.body
         comment.edited = True
-        db.session.commit()
+        comment.version += 1
+    db.session.commit()  # also releases the row lock when nothing changed
     return comment
 
 
-def delete_comment(*, actor: Membership, comment: Comment) -> None:
+def delete_comment(
+    *, actor: Membership, comment: Comment, expected_version: int | None = None
+) -> None:
+    """Delete a comment.
+
+    Raises:
+        StaleVersion: ``expected_version`` is not the comment's current version.
+    """
     _may_change(actor, comment)
+    check_version(comment, expected_version, noun="comment")
     db.session.delete(comment)
     db.session.commit()

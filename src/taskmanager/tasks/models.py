@@ -92,5 +92,7 @@ class Comment(Model, TenantScoped, TimestampMixin):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text)
     edited: Mapped[bool] = mapped_column(default=False)
+    # Bumped by every edit (see comments.update_comment); the API's ETag.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     author: Mapped[User | None] = relationship(lazy="joined")

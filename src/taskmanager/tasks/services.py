@@ -1,13 +1,14 @@
 """Tasks: create, change, move, delete, list; every change lands in the history.
 
 Pages and the API call these same functions. Each use case is one transaction, and a
-write that names an out-of-date ``version`` is refused with Conflict rather than
-silently overwriting someone else's change.
+write that names an out-of-date ``version`` is refused with StaleVersion (a Conflict)
+rather than silently overwriting someone else's change.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
@@ -21,6 +22,7 @@ from sqlalchemy import update
 
 from taskmanager.accounts.models import User
 from taskmanager.activity import services as activity
+from taskmanager.concurrency import check_version
 from taskmanager.db import utcnow
 from taskmanager.errors import Conflict
 from taskmanager.errors import Forbidden
@@ -35,17 +37,13 @@ from taskmanager.policy import require
 from taskmanager.projects.models import Label
 from taskmanager.projects.models import Project
 from taskmanager.tasks import search
+from taskmanager.tasks import sorting
 from taskmanager.tasks.models import Priority
 from taskmanager.tasks.models import Status
 from taskmanager.tasks.models import Task
 from taskmanager.tasks.models import task_labels
 from taskmanager.tasks.schemas import TaskCreate
 from taskmanager.tasks.schemas import TaskUpdate
-
-STALE = (
-    "Someone else changed this task since you opened it. "
-    "Reload to see their change, then try again."
-)
 
 
 def get_task(organization_id: int, task_id: int) -> Task:
@@ -135,16 +133,11 @@ def update_task(
     """Apply the fields present in ``data``; record each change old -> new.
 
     Raises:
-        Conflict: ``expected_version`` is not the task's current version.
+        StaleVersion: ``expected_version`` is not the task's current version.
         ValidationFailed: an assignee or label from outside the organization.
     """
     require(actor.role, Action.WRITE_TASKS)
-    # Lock the row: two writers naming the same version cannot both pass the check.
-    current = db.session.scalar(select(Task.version).where(Task.id == task.id).with_for_update())
-    if current != task.version:
-        db.session.refresh(task)
-    if expected_version is not None and expected_version != current:
-        raise Conflict(STALE, details={"current_version": current})
+    check_version(task, expected_version, noun="task")
     sent = data.model_fields_set
     changes: dict[str, list[Any]] = {}
 
@@ -236,14 +229,13 @@ def delete_task(*, actor: Membership, task: Task, expected_version: int | None =
     """Delete a task: admins and owners any, members only the ones they created.
 
     Raises:
-        Conflict: ``expected_version`` is not the task's current version.
+        StaleVersion: ``expected_version`` is not the task's current version.
     """
     if not can(actor.role, Action.DELETE_ANY_TASK):
         require(actor.role, Action.DELETE_OWN_TASK)
         if task.created_by_id != actor.user_id:
             raise Forbidden("Members can delete only the tasks they created.")
-    if expected_version is not None and expected_version != task.version:
-        raise Conflict(STALE, details={"current_version": task.version})
+    check_version(task, expected_version, noun="task")
     activity.record(
         organization_id=task.organization_id, actor=actor.user, verb="task.deleted",
         subject_type="task", subject_id=task.id, subject_title=task.title,
@@ -262,15 +254,6 @@ class TaskFilters:
     text: str | None = None
     sort: str = "position"
     errors: dict[str, str] = field(default_factory=dict)
-
-
-SORTS = {
-    "position": (Task.status, Task.position, Task.id),
-    "due_at": (Task.due_at.is_(None), Task.due_at, Task.id),
-    "-created_at": (Task.created_at.desc(), Task.id.desc()),
-    "priority": (Task.priority.desc(), Task.id),
-    "title": (func.lower(Task.title), Task.id),
-}
 
 
 def filtered(query: Select[Task], filters: TaskFilters) -> Select[Task]:
@@ -298,10 +281,18 @@ def filtered(query: Select[Task], filters: TaskFilters) -> Select[Task]:
 
 @dataclass
 class Page:
+    """One page of tasks, and where the next one starts.
+
+    ``page`` is None for a page asked for by position (keyset): such a page has no
+    number. ``next_after`` is the position of the page's last task when more follow
+    (pass it back as ``after``), None on the last page.
+    """
+
     items: list[Task]
     total: int
-    page: int
+    page: int | None
     per_page: int
+    next_after: list[sorting.KeyValue] | None = None
 
     @property
     def pages(self) -> int:
@@ -309,11 +300,19 @@ class Page:
 
 
 def list_tasks(
-    *, project: Project, filters: TaskFilters, page: int = 1, per_page: int = 25
-) -> Page:
-    """One page of a project's tasks: two statements whatever the page size."""
+    *, project: Project, filters: TaskFilters, page: int = 1, per_page: int = 25,
+    after: Sequence[object] | None = None,
+) -> Page:  # fmt: skip
+    """One page of a project's tasks: a fixed number of statements whatever the page.
+
+    With ``after`` (a ``Page.next_after``) the page starts after that task, and
+    ``page`` is ignored.
+
+    Raises:
+        ValidationFailed: ``after`` is not a position in ``filters.sort``.
+    """
     base = filtered(select(Task).where(Task.project_id == project.id), filters)
-    return _page(base, filters, page=page, per_page=per_page)
+    return _page(base, filters, page=page, per_page=per_page, after=after)
 
 
 def search_tasks(
@@ -323,23 +322,43 @@ def search_tasks(
     project_id: int | None = None,
     page: int = 1,
     per_page: int = 25,
+    after: Sequence[object] | None = None,
 ) -> Page:
-    """One page of tasks across organizations (the caller scopes the request to them)."""
+    """One page of tasks across organizations (the caller scopes the request to them).
+
+    ``after`` as for ``list_tasks``.
+    """
     query = select(Task).where(Task.organization_id.in_(list(organization_ids)))
     if project_id is not None:
         query = query.where(Task.project_id == project_id)
-    return _page(filtered(query, filters), filters, page=page, per_page=per_page)
+    return _page(filtered(query, filters), filters, page=page, per_page=per_page, after=after)
 
 
-def _page(base: Select[Task], filters: TaskFilters, *, page: int, per_page: int) -> Page:
+def _page(
+    base: Select[Task], filters: TaskFilters, *, page: int, per_page: int,
+    after: Sequence[object] | None,
+) -> Page:  # fmt: skip
     per_page = max(1, min(per_page, 100))
-    page = max(1, page)
+    # The total counts every match, whichever page this is.
     total = db.session.scalar(select(func.count()).select_from(base.order_by(None).subquery())) or 0
-    order = SORTS.get(filters.sort, SORTS["position"])
-    items = list(
-        db.session.scalars(base.order_by(*order).limit(per_page).offset((page - 1) * per_page))
+    # The key values come from the database next to each task, so the next position
+    # is exactly what the database compares (lower(title), the priority rank).
+    query = base.add_columns(*sorting.columns(filters.sort)).order_by(
+        *sorting.order_by(filters.sort)
     )
-    return Page(items=items, total=total, page=page, per_page=per_page)
+    number: int | None = None
+    if after is not None:
+        query = query.where(sorting.after(filters.sort, after))
+    else:
+        number = max(1, page)
+        query = query.offset((number - 1) * per_page)
+    # One row more than the page tells whether another page follows.
+    rows = db.session.execute(query.limit(per_page + 1)).all()
+    items = [row[0] for row in rows[:per_page]]
+    next_after = None
+    if len(rows) > per_page:
+        next_after = sorting.dump(filters.sort, tuple(rows[per_page - 1])[1:])
+    return Page(items=items, total=total, page=number, per_page=per_page, next_after=next_after)
 
 
 def board(*, project: Project, filters: TaskFilters | None = None) -> dict[Status, list[Task]]:

@@ -164,9 +164,13 @@ def edit_comment(comment_id: int) -> Response:
     me = membership()
     comment = comments.get_comment(me.organization_id, comment_id)
     body = request.form.get("body", "")
+    version = int_or_none(request.form.get("version"))
     return form_action(
         lambda: comments.update_comment(
-            actor=me, comment=comment, data=parse(CommentFields, {"body": body})
+            actor=me,
+            comment=comment,
+            data=parse(CommentFields, {"body": body}),
+            expected_version=version,
         ),
         success="Comment saved.",
         back=url_for("org.task", task_id=comment.task_id) + "#comments",
