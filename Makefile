@@ -45,6 +45,13 @@ fmt: install
 test: install system-deps services lint
 	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
+# The long schemathesis campaign (quality.md R1): in-process, then over HTTP through
+# gunicorn, each on a fresh tm_fuzz database. Fails on any failure or < 10,000 requests.
+FUZZ_ARGS ?= --max-examples 100 --max-steps 10 --min-requests 10000
+
+fuzz: install services
+	$(PY) scripts/fuzz.py $(FUZZ_ARGS)
+
 bench-layers: install
 	$(PY) -m foundations.bench
 

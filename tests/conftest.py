@@ -173,15 +173,20 @@ def _celery_worker(app: Flask) -> Iterator[Any]:
         yield worker
 
 
-@pytest.fixture
-def committed_app(app: Flask) -> Iterator[Flask]:
-    """The app with real commits, for workers and live servers; tables emptied after."""
-    yield app
+def empty_tables(app: Flask) -> None:
+    """Delete every row and restart the id sequences, as on a fresh database."""
     with app.app_context():
         db.session.remove()
         tables = [t.name for t in db.metadata.sorted_tables if t.name not in TABLES_TO_KEEP]
         with db.engine.begin() as conn:
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def committed_app(app: Flask) -> Iterator[Flask]:
+    """The app with real commits, for workers and live servers; tables emptied after."""
+    yield app
+    empty_tables(app)
 
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')

@@ -21,6 +21,7 @@ from taskmanager import templating
 from taskmanager.accounts import security as account_security
 from taskmanager.accounts import sessions
 from taskmanager.accounts.views import bp as accounts_bp
+from taskmanager.db import IdConverter
 from taskmanager.extensions import csrf
 from taskmanager.extensions import db
 from taskmanager.extensions import mail
@@ -55,6 +56,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
         json_errors=False,  # errors.py answers every error, JSON under /api/ only
         instance_path=os.environ.get("TASKMANAGER_INSTANCE_PATH") or None,
     )
+    # Before any route is added: every <int:...> in a URL is a row id.
+    app.url_map.converters["int"] = IdConverter
     overrides = dict(config or {})
     overrides["_EXPLICIT"] = {key: True for key in overrides}
     config_module.load(app, overrides)

@@ -13,6 +13,8 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import registry
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter
 
 # Stable constraint names let Alembic drop and alter constraints on every backend,
 # SQLite's batch mode included.
@@ -23,6 +25,22 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+# Primary keys are PostgreSQL ``integer`` columns. A larger number in a URL, a query
+# string or a body names no row; sent to PostgreSQL it would fail as out of range.
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` for row ids: a number past ``MAX_ID`` names nothing, so 404."""
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number > MAX_ID:
+            # Not the ValidationError of ``max=``: Werkzeug would answer 405 when a rule
+            # for another method has the same path.
+            raise NotFound()
+        return number
 
 
 def utcnow() -> datetime:

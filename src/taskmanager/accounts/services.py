@@ -6,6 +6,7 @@ from functools import cache
 from typing import cast
 from zoneinfo import available_timezones
 
+from flask_security import EmailValidateException
 from flask_security import hash_password
 from flask_security.registerable import register_existing
 from flask_security.registerable import register_user
@@ -32,7 +33,12 @@ def normalize_email(email: str) -> str:
 
 
 def find_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+    """The account with this address; None when there is none, or it is no address."""
+    try:
+        normalized = normalize_email(email)
+    except EmailValidateException:
+        return None
+    return db.session.scalar(select(User).where(User.email == normalized))
 
 
 def update_profile(

@@ -28,6 +28,7 @@ from taskmanager.api import replay
 from taskmanager.api import tasks
 from taskmanager.api.cookieless import CookielessApi
 from taskmanager.api.cookieless import PageSessions
+from taskmanager.api.http import refuse_nul
 from taskmanager.api.http import require_object
 from taskmanager.api.schemas import Error
 from taskmanager.errors import HTTP_CODES
@@ -61,7 +62,8 @@ def _declares_multipart() -> bool:
 def _check_body() -> None:
     """Bodies are JSON objects: 415 for another type, 400 ``invalid_json`` if unparsable.
 
-    Uploads are the exception, and only on the views that declare them: those take
+    Strings in them cannot hold NUL, which PostgreSQL refuses to store: 400. Uploads
+    are the exception, and only on the views that declare them: those take
     ``multipart/form-data`` and nothing else.
     """
     if request.blueprint not in NAMES:
@@ -79,6 +81,13 @@ def _check_body() -> None:
     if data is None:
         raise InvalidJson()
     require_object(data)
+    refuse_nul(data)
+
+
+def _check_query() -> None:
+    if request.blueprint in NAMES:
+        for name, value in request.args.items(multi=True):
+            refuse_nul({name: value})
 
 
 def _validation_details(error: _ValidationError) -> dict[str, str]:
@@ -124,6 +133,7 @@ def init_app(app: APIFlask) -> None:
     # would also take over every Werkzeug error from errors.py, so only this class.
     app.register_error_handler(HTTPError, _http_error)
 
+    app.before_request(_check_query)
     app.before_request(_check_body)
     # After the body check: a request that is not even valid JSON claims no key.
     replay.init_app(app, NAMES)

@@ -253,3 +253,35 @@ def bearer_token() -> str | None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     token = token.strip()
     return token if scheme.lower() == "bearer" and token else None
+
+
+NUL = "\x00"
+
+
+def _nul_in(value: Any, path: str) -> str | None:
+    """The path of the first string holding NUL in a decoded JSON value or query."""
+    if isinstance(value, str):
+        return path if NUL in value else None
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        inner = f"{path}.{key}" if path else str(key)
+        found = _nul_in(key, path or "body") or _nul_in(item, inner)
+        if found:
+            return found
+    return None
+
+
+def refuse_nul(data: Any) -> None:
+    """Refuse NUL (U+0000) anywhere in ``data``: PostgreSQL text cannot store it.
+
+    Raises:
+        ValidationFailed: naming the field that holds it.
+    """
+    field = _nul_in(data, "")
+    if field is not None:
+        raise ValidationFailed(details={field: "Must not contain the NUL character (U+0000)."})

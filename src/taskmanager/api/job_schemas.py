@@ -13,9 +13,7 @@ from werkzeug.datastructures import FileStorage
 
 from taskmanager.api.schemas import In
 from taskmanager.api.schemas import Out
-
-# Ids are PostgreSQL integers; a larger number can name no row, so it is a 400.
-MAX_ID = 2**31 - 1
+from taskmanager.db import MAX_ID
 
 
 class ImportIn(In):

@@ -4,6 +4,14 @@ The rate-limit headers and the 429 answer, and on POST the ``Idempotency-Key``
 header and the 409 it can cause, belong to every operation under /api/v1; adding them
 here keeps the document true to what ``limits.py`` and ``replay.py`` do without a
 decorator on each view.
+
+So do the answers every operation of a kind can give (schemathesis checks them; the
+views declare only what is particular to them, like 403, 409 or 412):
+
+- a JSON body is required: without one the answer is 415, with a broken one 400,
+  with one over ``MAX_CONTENT_LENGTH`` 413;
+- query strings are validated: 400;
+- ids in paths are positive PostgreSQL integers; any other number names nothing: 404.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from apiflask import APIFlask
 from taskmanager.api import replay
 from taskmanager.api.idempotency import MAX_KEY_LENGTH
 from taskmanager.api.schemas import Error
+from taskmanager.db import MAX_ID
 
 Spec = dict[str, Any]
 PREFIX = "/api/v1/"
@@ -89,6 +98,32 @@ def _key_parameter(description: str) -> Spec:
     }
 
 
+def _plain_error(description: str, schema: str = ERROR_SCHEMA) -> Spec:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }
+
+
+def _by_kind(operation: Spec) -> None:
+    """The answers an operation gives for having a body, a query string, ids in its path."""
+    responses: Spec = operation.setdefault("responses", {})
+    parameters = operation.get("parameters", [])
+    body = operation.get("requestBody")
+    if body is not None:
+        body["required"] = True
+        responses.setdefault("400", _plain_error("Validation error", "ValidationError"))
+        responses.setdefault("413", _plain_error("The body is larger than the server accepts"))
+        responses.setdefault("415", _plain_error("The body is not JSON"))
+    if any(parameter.get("in") == "query" for parameter in parameters):
+        responses.setdefault("400", _plain_error("Validation error", "ValidationError"))
+    for parameter in parameters:
+        schema = parameter.get("schema", {})
+        if parameter.get("in") == "path" and schema.get("type") == "integer":
+            schema.update(minimum=1, maximum=MAX_ID)
+            responses.setdefault("404", _plain_error("Not found"))
+
+
 def _openapi_path(rule: str) -> str:
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
 
@@ -113,6 +148,7 @@ def init_app(app: APIFlask) -> None:
                 operation = item.get(method)
                 if operation is None:
                     continue
+                _by_kind(operation)
                 responses = operation.setdefault("responses", {})
                 for response in responses.values():
                     if "$ref" not in response:

@@ -96,7 +96,10 @@ def update_org(org_id: int, data: schemas.OrgCreate) -> schemas.OrgOut:
 @bp.auth_required(bearer)
 @bp.input(schemas.OrgDelete, arg_name="data")
 @bp.output({}, status_code=204)
-@bp.doc(summary="Delete with everything in it (owner only; confirm with the slug)")
+@bp.doc(
+    summary="Delete with everything in it (owner only; confirm with the slug)",
+    responses=[403, 404],
+)
 def delete_org(org_id: int, data: schemas.OrgDelete) -> tuple[str, int]:
     services.delete(actor=_member(org_id), confirm=data.confirm)
     return "", 204
@@ -215,7 +218,7 @@ def create_label(org_id: int, data: schemas.LabelIn) -> Any:
 @bp.auth_required(bearer)
 @bp.input(schemas.LabelUpdate, arg_name="data")
 @bp.output(schemas.LabelOut)
-@bp.doc(summary="Rename or recolor a label", responses=[403, 404])
+@bp.doc(summary="Rename or recolor a label", responses=[403, 404, 409])
 def update_label(label_id: int, data: schemas.LabelUpdate) -> Any:
     me = services.access_for(user=caller(), model=Label, object_id=label_id)
     label = projects.get_label(me.organization_id, label_id)

@@ -9,6 +9,7 @@ is a 400, not a silent write. Task and comment bodies are the services' own sche
 
 from __future__ import annotations
 
+from datetime import UTC
 from datetime import datetime
 from typing import Annotated
 from typing import Any
@@ -17,10 +18,13 @@ from pydantic import BaseModel
 from pydantic import ConfigDict
 from pydantic import Field
 from pydantic import WithJsonSchema
+from pydantic import field_validator
 from pydantic import model_validator
 
 from taskmanager.accounts.models import User
+from taskmanager.db import MAX_ID
 from taskmanager.policy import Role
+from taskmanager.schemas import Iso8601
 from taskmanager.tasks.models import Priority
 from taskmanager.tasks.models import Status
 
@@ -205,7 +209,7 @@ class ProjectIn(In):
 class ProjectUpdate(In):
     name: str | None = Field(default=None, min_length=1, max_length=120)
     description: str | None = Field(default=None, max_length=5000)
-    archived: bool | None = None
+    archived: bool | None = Field(default=None, strict=True)
 
 
 class TaskOut(Out):
@@ -264,9 +268,9 @@ class ProjectTaskQuery(PageQuery):
         default=None, pattern=r"^(me|none|[1-9][0-9]{0,9})$", description="me, none or a user id"
     )
     status: Status | None = None
-    label: int | None = Field(default=None, ge=1)
-    due_before: datetime | None = None
-    due_after: datetime | None = None
+    label: int | None = Field(default=None, ge=1, le=MAX_ID)
+    due_before: Annotated[datetime | None, Iso8601] = None
+    due_after: Annotated[datetime | None, Iso8601] = None
     q: str | None = Field(default=None, max_length=200)
     sort: str = Field(default="position", pattern=r"^(position|due_at|-created_at|priority|title)$")
     cursor: str | None = Field(
@@ -278,10 +282,28 @@ class ProjectTaskQuery(PageQuery):
         "deep page costs what the first one does, and new tasks do not shift it.",
     )
 
+    @field_validator("assignee")
+    @classmethod
+    def _assignee_id(cls, value: str | None) -> str | None:
+        if value is not None and value.isdigit() and int(value) > MAX_ID:
+            raise ValueError("No user has that id.")
+        return value
+
+    @field_validator("due_before", "due_after")
+    @classmethod
+    def _in_utc(cls, value: datetime | None) -> datetime | None:
+        # Compared with UTC columns; a naive value is read as UTC.
+        if value is None:
+            return None
+        try:
+            return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+        except OverflowError:
+            raise ValueError("Pick a date between the years 1 and 9999 in UTC.") from None
+
 
 class TaskQuery(ProjectTaskQuery):
-    org_id: int | None = Field(default=None, ge=1)
-    project_id: int | None = Field(default=None, ge=1)
+    org_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    project_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
 class ProjectQuery(PageQuery):

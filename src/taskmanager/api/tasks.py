@@ -93,7 +93,7 @@ def _task(task_id: int) -> tuple[Membership, Task]:
     description="Page with `page`, or with `cursor` (keyset: follow `next_cursor`). "
     "With a cursor `page` is null, `total` still counts every match, and Link "
     "offers the first page and the next one.",
-    responses=responses(headers=["Link"]),
+    responses=responses(404, headers=["Link"]),
 )
 def list_tasks(query: schemas.TaskQuery) -> Any:
     user = caller()

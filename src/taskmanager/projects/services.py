@@ -131,17 +131,21 @@ def _color(value: str) -> str:
     return value.lower()
 
 
+def _refuse_clash(organization_id: int, name: str, *, keep: Label | None = None) -> None:
+    """Label names are unique in an organization, whatever their case."""
+    query = select(Label).where(
+        Label.organization_id == organization_id, func.lower(Label.name) == name.lower()
+    )
+    if keep is not None:
+        query = query.where(Label.id != keep.id)
+    if db.session.scalar(query) is not None:
+        raise Conflict(f'A label named "{name}" already exists.')
+
+
 def create_label(*, actor: Membership, name: str, color: str = "#6c757d") -> Label:
     require(actor.role, Action.MANAGE_LABELS)
     name = _name(name, limit=40)
-    clash = db.session.scalar(
-        select(Label).where(
-            Label.organization_id == actor.organization_id,
-            func.lower(Label.name) == name.lower(),
-        )
-    )
-    if clash is not None:
-        raise Conflict(f'A label named "{name}" already exists.')
+    _refuse_clash(actor.organization_id, name)
     label = Label(organization_id=actor.organization_id, name=name, color=_color(color))
     db.session.add(label)
     db.session.commit()
@@ -151,9 +155,13 @@ def create_label(*, actor: Membership, name: str, color: str = "#6c757d") -> Lab
 def update_label(
     *, actor: Membership, label: Label, name: str | None = None, color: str | None = None
 ) -> Label:
+    """Rename or recolor. Raises Conflict if another label of the org has that name."""
     require(actor.role, Action.MANAGE_LABELS)
     if name is not None:
-        label.name = _name(name, limit=40)
+        name = _name(name, limit=40)
+        # Checked before the change: a query would flush a clashing name to the database.
+        _refuse_clash(actor.organization_id, name, keep=label)
+        label.name = name
     if color is not None:
         label.color = _color(color)
     db.session.commit()

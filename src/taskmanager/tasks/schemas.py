@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import AwareDatetime
 from pydantic import BaseModel
@@ -10,8 +11,13 @@ from pydantic import ConfigDict
 from pydantic import Field
 from pydantic import field_validator
 
+from taskmanager.db import MAX_ID
+from taskmanager.schemas import Iso8601
+from taskmanager.schemas import JsonInteger
 from taskmanager.tasks.models import Priority
 from taskmanager.tasks.models import Status
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID), JsonInteger]
 
 
 class TaskFields(BaseModel):
@@ -22,10 +28,10 @@ class TaskFields(BaseModel):
     description: str | None = Field(default=None, max_length=20_000)
     status: Status | None = None
     priority: Priority | None = None
-    due_at: AwareDatetime | None = None
-    assignee_id: int | None = Field(default=None, ge=1)
-    label_ids: list[int] | None = Field(default=None, max_length=20)
-    position: int | None = Field(default=None, ge=0, le=1_000_000)
+    due_at: Annotated[AwareDatetime | None, Iso8601] = None
+    assignee_id: Id | None = None
+    label_ids: list[Id] | None = Field(default=None, max_length=20)
+    position: Annotated[int, Field(ge=0, le=1_000_000), JsonInteger] | None = None
 
     @field_validator("due_at")
     @classmethod
