@@ -17,6 +17,7 @@ from celery import Celery
 from celery import Task
 from flask import Flask
 from flask import current_app
+from flask import has_app_context
 from kombu.exceptions import OperationalError
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -85,6 +86,12 @@ def celery_config(config: dict[str, Any]) -> dict[str, Any]:
 def celery_init_app(app: Flask) -> Celery:
     class FlaskTask(Task):
         def __call__(self, *args: object, **kwargs: object) -> object:
+            # Called directly inside an app context (a CLI command, a test), a task runs
+            # in that app: ``shared_task`` resolves to Celery's process-wide default app,
+            # which is whichever app was built last, not necessarily the caller's. A
+            # worker has no app context and enters its own app's.
+            if has_app_context():
+                return self.run(*args, **kwargs)
             with app.app_context():
                 return self.run(*args, **kwargs)
 
@@ -107,6 +114,10 @@ def enqueue_after_commit(task: Task, **kwargs: Any) -> None:
 
 
 def publish(task: Task, kwargs: dict[str, Any]) -> None:
+    # Through this app's Celery and broker: a ``shared_task`` would otherwise publish
+    # through the process-wide default, whichever app was built last.
+    if has_app_context():
+        task = current_app.extensions["celery"].tasks[task.name]
     task.apply_async(kwargs=kwargs)
 
 

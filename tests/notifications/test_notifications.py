@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from taskmanager import create_app
 from taskmanager import tenancy
 from taskmanager.accounts.models import User
 from taskmanager.extensions import db
@@ -159,3 +160,21 @@ def test_the_weekly_summary_goes_out_monday_morning_in_the_users_zone(
         send_weekly_summaries(now=monday_8am_utc.replace(minute=30).isoformat())
     (summary,) = emails_to(app, member.email, "Your week")
     assert "Weekly item" in summary.text_body
+
+
+def test_a_task_called_in_an_app_context_runs_in_that_app_after_another_is_built(
+    app, team, tmp_path
+):
+    # Building an app makes its Celery the process default, which ``shared_task``
+    # follows; a direct call (CLI, tests) must still run in the caller's app.
+    other = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/other.sqlite3"})
+    assert other.extensions["celery"] is not app.extensions["celery"]
+    member = team.people["member"]
+    set_user(app, member, reminder_hours=24)
+    due = datetime(2026, 11, 1, 14, 0, tzinfo=UTC)
+    make_task(app, team.project, team.people["owner"], assignee_id=member.id, due_at=due)
+    try:
+        with app.app_context():
+            assert send_due_reminders(now=(due - timedelta(hours=1)).isoformat()) == 1
+    finally:
+        app.extensions["celery"].set_default()
