@@ -52,6 +52,8 @@ def base_config(tmp_path_factory: pytest.TempPathFactory, **extra: Any) -> dict[
         "MAIL_BACKEND": "outbox",
         "OUTBOX_DIR": str(instance / "outbox"),
         "SERVER_NAME": None,
+        # The test client's default host, so emailed links open in the test client.
+        "BASE_URL": "http://localhost",
     }
     config.update(extra)
     return config

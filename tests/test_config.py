@@ -8,6 +8,7 @@ PRODUCTION = {
     "SECRET_KEY": "a-production-secret-key-of-forty-characters!!",
     "DATABASE_URL": "postgresql://db.internal/taskmanager",
     "BROKER_URL": "redis://redis.internal:6379/0",
+    "BASE_URL": "https://tasks.example.com",
 }
 
 

@@ -14,6 +14,7 @@ from taskmanager import cli
 from taskmanager import config as config_module
 from taskmanager import errors
 from taskmanager import health
+from taskmanager import links
 from taskmanager import observability
 from taskmanager import rate_limits
 from taskmanager import security_headers
@@ -47,7 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     Raises:
         ConfigError: production settings are missing; the message names the variable.
     """
-    app = APIFlask(
+    app = links.App(
         __name__,
         title="TaskManager API",
         version="1.0",

@@ -14,6 +14,8 @@ from typing import Any
 
 from flask import Flask
 
+from taskmanager import links
+
 # Only ever used in development and tests; production refuses it (see validate()).
 DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"  # noqa: S105
 
@@ -22,6 +24,8 @@ REQUIRED_IN_PRODUCTION = {
     "SECRET_KEY": "TASKMANAGER_SECRET_KEY",
     "DATABASE_URL": "TASKMANAGER_DATABASE_URL",
     "BROKER_URL": "TASKMANAGER_BROKER_URL",
+    # Every emailed link is built on it (links.py); production never guesses it.
+    "BASE_URL": "TASKMANAGER_BASE_URL",
 }
 
 
@@ -114,6 +118,9 @@ def _derive(config: dict[str, Any]) -> None:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "PREFERRED_URL_SCHEME": "https" if production else config["PREFERRED_URL_SCHEME"],
     }
+    if production and config.get("TRUSTED_HOSTS") is None and config.get("BASE_URL"):
+        # Only the base URL's host is served: any other Host header answers 400.
+        config["TRUSTED_HOSTS"] = [links.base_host(str(config["BASE_URL"]))]
     for key, value in cookies.items():
         if not explicit.get(key):
             config[key] = value
@@ -147,6 +154,9 @@ def validate(config: Mapping[str, Any]) -> None:
                 f"Set {variable}: production does not fall back to the embedded "
                 f"development {key.lower().replace('_', ' ')}."
             )
+    base_problem = links.problem(str(config["BASE_URL"]))
+    if base_problem:
+        raise ConfigError(f"TASKMANAGER_BASE_URL is not usable: {base_problem}.")
     if len(str(config["SECRET_KEY"])) < 32:
         raise ConfigError("TASKMANAGER_SECRET_KEY is too short: use at least 32 characters.")
 

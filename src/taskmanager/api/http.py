@@ -18,6 +18,7 @@ from flask import request
 from itsdangerous import BadSignature
 from itsdangerous import URLSafeSerializer
 
+from taskmanager import links
 from taskmanager.api.schemas import ProjectTaskQuery
 from taskmanager.concurrency import StaleVersion
 from taskmanager.errors import PreconditionFailed
@@ -35,7 +36,7 @@ def _url(**changes: str | None) -> str:
             args.pop(name, None)
         else:
             args[name] = value
-    return f"{request.base_url}?{urlencode(args)}"
+    return f"{links.absolute(request.path)}?{urlencode(args)}"
 
 
 def link_header(*, page: int, pages: int) -> str:

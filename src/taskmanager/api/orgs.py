@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from apiflask import APIBlueprint
-from flask import request
 
 from taskmanager.activity import services as activity
 from taskmanager.api import schemas
@@ -157,9 +156,7 @@ def list_invitations(org_id: int, query: schemas.PageQuery) -> Any:
     responses=responses(403, 404, 409, status=201, headers=["Location"]),
 )
 def invite(org_id: int, data: schemas.InvitationIn) -> Any:
-    invitation = invitations.invite(
-        actor=_member(org_id), email=data.email, role=data.role.value, base_url=request.host_url
-    )
+    invitation = invitations.invite(actor=_member(org_id), email=data.email, role=data.role.value)
     location = f"/api/v1/orgs/{org_id}/invitations/{invitation.id}"
     return schemas.InvitationOut.model_validate(invitation), 201, created(location)
 

@@ -9,12 +9,12 @@ from datetime import timedelta
 from typing import Any
 
 from celery import shared_task
-from flask import current_app
 from flask import render_template
 from sqlalchemy import and_
 from sqlalchemy import or_
 from sqlalchemy import select
 
+from taskmanager import links
 from taskmanager import tenancy
 from taskmanager.accounts.models import User
 from taskmanager.accounts.services import find_by_email
@@ -154,7 +154,7 @@ def run_export(*, job_id: int) -> str:
             user = db.session.get(User, requester)
             org = db.session.get(Organization, job.organization_id)
             if user is not None and org is not None:
-                link = f"{current_app.config['BASE_URL'].rstrip('/')}/o/{org.slug}/jobs/{job.id}"
+                link = links.external("org.job", slug=org.slug, job_id=job.id)
                 queue_email(
                     to=user.email, subject="Your task export is ready",
                     text=render_template("email/export_ready.txt", link=link, count=len(rows)),

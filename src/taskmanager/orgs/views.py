@@ -168,9 +168,7 @@ def remove_member(user_id: int) -> Response:
 def invite() -> Response:
     email, role = request.form.get("email", ""), request.form.get("role", "member")
     return form_action(
-        lambda: invitations.invite(
-            actor=membership(), email=email, role=role, base_url=request.host_url
-        ),
+        lambda: invitations.invite(actor=membership(), email=email, role=role),
         success=f"Invitation sent to {email.strip()}.",
         back=_back(),
     )
