@@ -8,10 +8,12 @@ Celery like every other message; its pages use our layout.
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
 from flask import current_app
+from flask import request
 from flask_security import MailUtil
 from flask_security import PasswordUtil
 from flask_security import Security
@@ -21,6 +23,7 @@ from flask_security import password_length_validator
 
 from taskmanager.accounts.models import Role
 from taskmanager.accounts.models import User
+from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import db
 from taskmanager.mail.services import queue_email
 from taskmanager.rate_limits import limiter_for
@@ -77,6 +80,16 @@ def security_settings(config: dict[str, Any]) -> dict[str, Any]:
         "SECURITY_TRACKABLE": False,
         "SECURITY_USE_REGISTER_V2": True,
         "SECURITY_FLASH_MESSAGES": True,
+        # Pages take only the revocable session (sessions.py). Flask-Security's own
+        # auth token outlives logout and is accepted in a query string; the API has
+        # its own revocable JWTs, so nothing needs it: see refuse_auth_tokens below.
+        "SECURITY_API_ENABLED_METHODS": ["session"],
+        "SECURITY_FRESHNESS_ALLOW_AUTH_TOKEN": False,
+        # Disabling two-factor, new recovery codes or a password-less change ask for
+        # the password again (/verify) unless the sign-in is this recent. The grace
+        # period keeps a user who is in the middle of such a step from being asked twice.
+        "SECURITY_FRESHNESS": timedelta(minutes=15),
+        "SECURITY_FRESHNESS_GRACE_PERIOD": timedelta(minutes=5),
     }
 
 
@@ -126,6 +139,19 @@ class PassphrasePasswordUtil(PasswordUtil):
         return password_complexity_validator(scored, is_register, **kwargs), normalized
 
 
+def refuse_auth_tokens() -> None:
+    """Flask-Security would answer ``?include_auth_token`` with a long-lived token: refuse.
+
+    Raises:
+        ValidationFailed: (400) saying what to use instead.
+    """
+    if request.blueprint == "security" and "include_auth_token" in request.args:
+        raise ValidationFailed(
+            "This site does not hand out sign-in tokens. Pages use your session; for "
+            "the API, create tokens with POST /api/v1/auth/tokens."
+        )
+
+
 def current_security() -> Security:
     """This app's Flask-Security instance."""
     instance: Security = current_app.extensions["security"]
@@ -143,6 +169,11 @@ def init_app(app: Flask) -> None:
         mail_util_cls=QueuedMailUtil,
         password_util_cls=PassphrasePasswordUtil,
     )
+    # Flask-Login asks the request loader for a user when there is no session: that is
+    # where Flask-Security reads its auth token (header, query string or JSON body).
+    # No loader, no token sign-in, whatever a client sends.
+    app.login_manager.request_loader(lambda _request: None)  # type: ignore[attr-defined]
+    app.before_request(refuse_auth_tokens)
     limiter = limiter_for(app)
     rate = app.config["LOGIN_RATE_LIMIT"]
     for endpoint in LIMITED_VIEWS:
