@@ -21,6 +21,7 @@ from taskmanager.accounts.services import find_by_email
 from taskmanager.activity import services as activity
 from taskmanager.db import utcnow
 from taskmanager.errors import DomainError
+from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import db
 from taskmanager.imports import claims
 from taskmanager.imports.csvfile import read_csv
@@ -48,9 +49,18 @@ def _row_fields(
         if row.get(name):
             fields[name] = row[name].lower() if name in ("status", "priority") else row[name]
     if row.get("assignee_email"):
+        # One answer for an unknown address and for someone else's account: the import
+        # must not tell which addresses are registered.
+        not_member = DomainError(
+            f"No member of this organization has the email {row['assignee_email']}."
+        )
         person = find_by_email(row["assignee_email"])
         if person is None:
-            raise DomainError(f"No member with the email {row['assignee_email']}.")
+            raise not_member
+        try:
+            tasks.assignee_in(organization_id, person.id)
+        except ValidationFailed:
+            raise not_member from None
         fields["assignee_id"] = person.id
     names = [name.strip().lower() for name in row.get("labels", "").split(";") if name.strip()]
     unknown = [name for name in names if name not in labels]
