@@ -13,6 +13,7 @@ from taskmanager import api
 from taskmanager import cli
 from taskmanager import config as config_module
 from taskmanager import errors
+from taskmanager import guards
 from taskmanager import health
 from taskmanager import links
 from taskmanager import observability
@@ -69,6 +70,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
     mail.init_app(app)
     csrf.init_app(app)
+    guards.init_app(app)
     rate_limits.init_app(app)
     security_headers.init_app(app)
     account_security.init_app(app)

@@ -72,3 +72,21 @@ def external(endpoint: str, **values: Any) -> str:
 def absolute(path: str) -> str:
     """``path`` (of this app, starting with ``/``, as ``request.path`` gives it) on the base URL."""
     return str(current_app.config["BASE_URL"]).rstrip("/") + path
+
+
+def safe_target(target: str | None, default: str) -> str:
+    """``target`` if it is a path on this site, else ``default``: for every back/next.
+
+    A ``back`` or ``next`` a client sends decides where the browser goes; anything but
+    a plain local path (``//evil.example``, ``/\\evil.example``, ``https://...``,
+    ``javascript:``, control characters that browsers strip) is an open redirect.
+    Flask-Security's own ``next`` is checked by its ``validate_redirect_url``.
+    """
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return default
+    if any(ord(char) < 32 or char == "\\" for char in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return default
+    return target

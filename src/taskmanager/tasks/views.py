@@ -12,6 +12,7 @@ from flask import url_for
 from flask_security import current_user
 from werkzeug import Response
 
+from taskmanager import links
 from taskmanager.activity import services as activity
 from taskmanager.errors import Conflict
 from taskmanager.errors import ValidationFailed
@@ -49,7 +50,8 @@ def _task_form() -> dict[str, Any]:
     if "assignee_id" in form:
         data["assignee_id"] = int_or_none(form["assignee_id"])
     if "labels_sent" in form:
-        data["label_ids"] = [int(value) for value in form.getlist("label_ids") if value.isdigit()]
+        chosen = [int_or_none(value) for value in form.getlist("label_ids")]
+        data["label_ids"] = [label_id for label_id in chosen if label_id is not None]
     return data
 
 
@@ -57,9 +59,9 @@ def _task_form() -> dict[str, Any]:
 def create_task(project_id: int) -> Response:
     me = membership()
     project = projects.get_project(me.organization_id, project_id)
-    back = request.form.get("back") or url_for("org.project", project_id=project_id)
-    if not back.startswith("/"):
-        back = url_for("org.project", project_id=project_id)
+    back = links.safe_target(
+        request.form.get("back"), url_for("org.project", project_id=project_id)
+    )
     return form_action(
         lambda: services.create_task(
             actor=me, project=project, data=parse(TaskCreate, _task_form())
