@@ -18,8 +18,13 @@ from flask_security import MailUtil
 from flask_security import PasswordUtil
 from flask_security import Security
 from flask_security import SQLAlchemyUserDatastore
+from flask_security import Totp
 from flask_security import password_complexity_validator
 from flask_security import password_length_validator
+from passlib.exc import TokenError
+from passlib.totp import TotpMatch
+from sqlalchemy import or_
+from sqlalchemy import update
 
 from taskmanager.accounts.models import Role
 from taskmanager.accounts.models import User
@@ -91,6 +96,38 @@ def security_settings(config: dict[str, Any]) -> dict[str, Any]:
         "SECURITY_FRESHNESS": timedelta(minutes=15),
         "SECURITY_FRESHNESS_GRACE_PERIOD": timedelta(minutes=5),
     }
+
+
+class CodeAlreadyUsed(TokenError):
+    """A TOTP code (or an older one) was already accepted for this account."""
+
+
+class OnceTotp(Totp):
+    """TOTP codes accepted once per user: replaying a code, even within its window, fails.
+
+    Flask-Security leaves replay protection to these two hooks. The stored step only
+    moves forward, with a conditional UPDATE: of two requests racing with the same
+    code, the second waits for the first's row lock, then matches no row and fails.
+    """
+
+    def get_last_counter(self, user: Any) -> int | None:
+        counter: int | None = user.tf_totp_last_counter
+        return counter
+
+    def set_last_counter(self, user: Any, tmatch: TotpMatch) -> None:
+        counter = int(tmatch.counter)
+        moved = db.session.execute(
+            update(User)
+            .where(
+                User.id == user.id,
+                or_(User.tf_totp_last_counter.is_(None), User.tf_totp_last_counter < counter),
+            )
+            .values(tf_totp_last_counter=counter)
+            .execution_options(synchronize_session=False)
+        )
+        if moved.rowcount != 1:  # type: ignore[attr-defined]
+            raise CodeAlreadyUsed()
+        user.tf_totp_last_counter = counter
 
 
 class QueuedMailUtil(MailUtil):
@@ -168,6 +205,7 @@ def init_app(app: Flask) -> None:
         datastore,
         mail_util_cls=QueuedMailUtil,
         password_util_cls=PassphrasePasswordUtil,
+        totp_cls=OnceTotp,
     )
     # Flask-Login asks the request loader for a user when there is no session: that is
     # where Flask-Security reads its auth token (header, query string or JSON body).
