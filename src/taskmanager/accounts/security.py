@@ -14,6 +14,8 @@ from typing import Any
 from flask import Flask
 from flask import current_app
 from flask import request
+from flask import session
+from flask_limiter.util import get_remote_address
 from flask_security import MailUtil
 from flask_security import PasswordUtil
 from flask_security import Security
@@ -35,7 +37,7 @@ from taskmanager.rate_limits import limiter_for
 
 ZXCVBN_MAX_LENGTH = 72
 
-# Views that take a secret or an email: rate limited per client address.
+# Views that take a secret or an email: rate limited per client address and per account.
 LIMITED_VIEWS = (
     "security.login",
     "security.two_factor_token_validation",
@@ -189,6 +191,26 @@ def refuse_auth_tokens() -> None:
         )
 
 
+def account_key() -> str:
+    """The rate-limit bucket of the account a sign-in form is about.
+
+    The email typed into the form, or, on the two-factor and recovery-code steps, the
+    account that passed the password step. Limiting per account as well as per address
+    stops a guesser who rotates addresses; the moving window means no lockout outlasts
+    the limit's period, so the owner is never locked out for good.
+    """
+    email = request.form.get("email")
+    if email is None and request.is_json:
+        body = request.get_json(silent=True)
+        email = body.get("email") if isinstance(body, dict) else None
+    if isinstance(email, str) and email.strip():
+        return "account:" + email.strip().lower()[:320]
+    pending = session.get("tf_user_id")
+    if pending:
+        return f"account-id:{pending}"
+    return get_remote_address()
+
+
 def current_security() -> Security:
     """This app's Flask-Security instance."""
     instance: Security = current_app.extensions["security"]
@@ -218,4 +240,5 @@ def init_app(app: Flask) -> None:
         view = app.view_functions.get(endpoint)
         if view is not None:
             limited = limiter.limit(rate, methods=["POST"])(view)
+            limited = limiter.limit(rate, methods=["POST"], key_func=account_key)(limited)
             app.view_functions[endpoint] = limited  # type: ignore[assignment]
