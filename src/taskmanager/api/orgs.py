@@ -241,8 +241,9 @@ def delete_label(label_id: int) -> tuple[str, int]:
     responses=responses(404, headers=["Link"]),
 )
 def org_activity(org_id: int, query: schemas.PageQuery) -> Any:
+    me = _member(org_id)
     page = activity.page_for_organization(
-        _member(org_id).organization_id, page=query.page, per_page=query.per_page
+        me.organization_id, role=me.role, page=query.page, per_page=query.per_page
     )
     items = [schemas.ActivityOut.model_validate(e) for e in page.items]
     return page_of(items, total=page.total, page=query.page, per_page=query.per_page)

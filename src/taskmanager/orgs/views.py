@@ -92,7 +92,7 @@ def home() -> str:
         # The list is shown only to those who may manage members; the service enforces it.
         invitations=invitations.pending(actor=me) if can(me.role, Action.MANAGE_MEMBERS) else [],
         labels=projects.list_labels(org_id),
-        events=activity.for_organization(org_id),
+        events=activity.for_organization(org_id, role=me.role),
         roles=list(Role),
         can=lambda action: can(me.role, action),
         Action=Action,
