@@ -9,6 +9,8 @@ still leans on those development defaults, naming the variable to set.
 from __future__ import annotations
 
 import os
+import secrets
+import tempfile
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,8 +18,10 @@ from flask import Flask
 
 from taskmanager import links
 
-# Only ever used in development and tests; production refuses it (see validate()).
+# Only ever used by tests that set no key; production refuses it (see validate()) and
+# development replaces it with a key of its own instance (see instance_secret_key()).
 DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"  # noqa: S105
+KEY_FILE_NAME = "secret_key"
 
 # Settings without a built-in value in production: the variable that sets each.
 REQUIRED_IN_PRODUCTION = {
@@ -79,7 +83,33 @@ def load(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config.update(overrides)
     if app.config.get("TESTING"):
         app.config["ENV"] = app.config.get("ENV", "testing")
+    elif app.config["SECRET_KEY"] == DEV_SECRET_KEY and not is_production(app.config):
+        # A published constant would let anyone forge this instance's sessions.
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     _derive(app.config)
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """This instance's own random key, made on first use and kept in the instance folder.
+
+    The web, worker and beat processes of ``make run`` start together: the key is
+    written to a temporary file and linked into place, so exactly one writer wins
+    and every process reads the same complete key.
+    """
+    path = os.path.join(instance_path, KEY_FILE_NAME)
+    if not os.path.exists(path):
+        os.makedirs(instance_path, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=instance_path, prefix=".secret_key.")
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process made it first; use theirs
+        finally:
+            os.unlink(temporary)
+    with open(path, encoding="ascii") as handle:
+        return handle.read().strip()
 
 
 def is_production(config: Mapping[str, Any]) -> bool:
