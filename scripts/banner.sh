@@ -9,6 +9,7 @@ for _ in $(seq 60); do
     2>/dev/null && break
   sleep 0.5
 done
+sleep 3  # let the worker and beat print their start-up banners first
 echo "=================================================================="
 echo "  TaskManager is running: http://127.0.0.1:${port}"
 sed 's/^/  /' instance/demo-login.txt 2>/dev/null
