@@ -1,8 +1,12 @@
 """Hostile input gets a 4xx in the right shape, never a 500 (guards.py, web.py, links.py)."""
 
+import io
+
 import pytest
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from taskmanager import create_app
+from taskmanager.guards import bound_streamed_body
 from taskmanager.links import safe_target
 from tests.accounts.test_sessions import sign_in
 from tests.conftest import post
@@ -183,3 +187,20 @@ def test_the_create_task_form_does_not_redirect_off_site(team, as_user):
 def test_sign_in_does_not_redirect_off_site(client, user):
     response = sign_in(client, user.email, next_url="//evil.example/x")
     assert "evil.example" not in response.headers.get("Location", ""), response.status_code
+
+
+def test_a_17_mb_chunked_json_body_is_413_too(app):
+    body = b'{"email":"' + b"x" * (17 * 1024 * 1024) + b'"}'
+    with app.test_request_context(
+        "/api/v1/auth/tokens",
+        method="POST",
+        input_stream=io.BytesIO(body),
+        content_type="application/json",
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    ):
+        from flask import request
+
+        assert request.content_length is None
+        with pytest.raises(RequestEntityTooLarge):
+            bound_streamed_body()

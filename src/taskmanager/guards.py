@@ -3,10 +3,11 @@
 Each bound is one mechanism for every route, so a new view cannot forget it:
 
 - Body size: ``MAX_CONTENT_LENGTH`` (16 MB) for every body, ``MAX_FORM_MEMORY_SIZE``
-  for the non-file fields of a form. Werkzeug answers 413 before reading past them,
-  with or without a Content-Length. A route that takes more (an upload) raises its
-  own bound *before touching the body*, in the view or a ``before_request`` of its
-  blueprint: ``request.max_content_length = 100 * 1024 * 1024`` (Flask 3.1).
+  for the non-file fields of a form: 413 before anything reads past them (Werkzeug
+  for a Content-Length, ``bound_streamed_body`` for a chunked JSON or form body).
+  A route that takes more (an upload) raises its own bound *before touching the
+  body*, in the view or a ``before_request`` of its blueprint:
+  ``request.max_content_length = 100 * 1024 * 1024`` (Flask 3.1).
 - JSON depth: the parser recurses once per level; ``JSONProvider`` turns running out of
   stack into "not valid JSON" (a ValueError, which ``get_json`` maps to 400) instead
   of a RecursionError and a 500.
@@ -27,6 +28,7 @@ from typing import Any
 from flask import Flask
 from flask import request
 from flask.json.provider import DefaultJSONProvider
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from taskmanager.errors import ValidationFailed
 
@@ -92,6 +94,25 @@ def bound_passwords() -> None:
             )
 
 
+def bound_streamed_body() -> None:
+    """413 for a JSON or form body sent without Content-Length that fills the bound.
+
+    With a Content-Length Werkzeug answers 413 before reading. A chunked body it cuts
+    at the bound instead, and the truncated JSON would read as merely invalid (400).
+    Uploads (multipart) are left alone: their views stream them under their own bound.
+
+    Raises:
+        RequestEntityTooLarge: the body reached ``request.max_content_length``.
+    """
+    limit = request.max_content_length
+    if request.content_length is not None or limit is None:
+        return
+    if not (request.is_json or request.mimetype in FORM_TYPES):
+        return
+    if len(request.get_data(cache=True)) >= limit:
+        raise RequestEntityTooLarge()
+
+
 def init_app(app: Flask) -> None:
     # The class too: Flask-Security (initialised later) wraps the app's provider class.
     app.json_provider_class = JSONProvider
@@ -100,4 +121,5 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("MAX_FORM_MEMORY_SIZE", 500_000)
     # First of the app's before_request functions: nothing may read a NUL before this.
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_nul)
+    app.before_request_funcs[None].insert(0, bound_streamed_body)
     app.before_request(bound_passwords)
