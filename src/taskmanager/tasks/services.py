@@ -95,10 +95,32 @@ def _describe(value: Any) -> Any:
     return value
 
 
-def create_task(*, actor: Membership, project: Project, data: TaskCreate) -> Task:
-    require(actor.role, Action.WRITE_TASKS)
+def require_open(project: Project) -> None:
+    """Refuse to add tasks to an archived project (by hand or by import).
+
+    Raises:
+        Conflict: the project is archived.
+    """
     if project.archived:
         raise Conflict("This project is archived; unarchive it to add tasks.")
+
+
+def build_task(
+    *, project: Project, data: TaskCreate, created_by_id: int | None, position: int | None = None
+) -> Task:
+    """A new task in ``project``, added to the session but not committed.
+
+    The one place a task is constructed: ``create_task`` and the CSV import both call
+    it, so the defaults and the rules (no tasks in an archived project, assignees and
+    labels from the project's organization) cannot drift apart. ``position`` lets a
+    caller that adds many tasks count positions itself; by default the task goes to
+    the end of its status column.
+
+    Raises:
+        Conflict: the project is archived.
+        ValidationFailed: an assignee or label from outside the organization.
+    """
+    require_open(project)
     status = (data.status or Status.TODO).value
     task = Task(
         organization_id=project.organization_id,
@@ -108,8 +130,8 @@ def create_task(*, actor: Membership, project: Project, data: TaskCreate) -> Tas
         status=status,
         priority=(data.priority or Priority.NORMAL).value,
         due_at=data.due_at,
-        created_by_id=actor.user_id,
-        position=next_position(project.id, status),
+        created_by_id=created_by_id,
+        position=next_position(project.id, status) if position is None else position,
         completed_at=utcnow() if status == Status.DONE else None,
     )
     task.assignee = assignee_in(project.organization_id, data.assignee_id)
@@ -117,6 +139,12 @@ def create_task(*, actor: Membership, project: Project, data: TaskCreate) -> Tas
         task.assigned_at = utcnow()
     task.labels = labels_in(project.organization_id, data.label_ids or [])
     db.session.add(task)
+    return task
+
+
+def create_task(*, actor: Membership, project: Project, data: TaskCreate) -> Task:
+    require(actor.role, Action.WRITE_TASKS)
+    task = build_task(project=project, data=data, created_by_id=actor.user_id)
     db.session.flush()
     activity.record(
         organization_id=task.organization_id, actor=actor.user, verb="task.created",
