@@ -13,6 +13,7 @@ from pydantic import BeforeValidator
 from pydantic import ValidationError
 
 from taskmanager.errors import ValidationFailed
+from taskmanager.errors import pydantic_details
 
 Schema = TypeVar("Schema", bound=BaseModel)
 
@@ -48,8 +49,4 @@ def parse(schema: type[Schema], data: Mapping[str, Any]) -> Schema:
     try:
         return schema.model_validate(dict(data))
     except ValidationError as error:
-        details: dict[str, str] = {}
-        for problem in error.errors():
-            field = ".".join(str(part) for part in problem["loc"]) or "body"
-            details.setdefault(field, problem["msg"].removeprefix("Value error, "))
-        raise ValidationFailed(details=details) from None
+        raise ValidationFailed(details=pydantic_details(error)) from None

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from collections.abc import Sequence
-from contextlib import contextmanager
 from http import HTTPStatus
 from typing import Any
 from typing import TypeVar
@@ -19,7 +17,6 @@ from itsdangerous import BadSignature
 from itsdangerous import URLSafeSerializer
 
 from taskmanager.api.schemas import ProjectTaskQuery
-from taskmanager.concurrency import StaleVersion
 from taskmanager.errors import PreconditionFailed
 from taskmanager.errors import ValidationFailed
 
@@ -184,19 +181,6 @@ def if_match(header: str | None) -> int | None:
     if not value.isdigit():
         raise PreconditionFailed('If-Match must be the ETag you read, like "3".')
     return int(value)
-
-
-@contextmanager
-def precondition() -> Iterator[None]:
-    """Answer a stale version as 412 ``precondition_failed``.
-
-    The services refuse a stale version as a Conflict (the pages show it as a
-    message); in the API the version can only have come from If-Match.
-    """
-    try:
-        yield
-    except StaleVersion as error:
-        raise PreconditionFailed(error.message, details=error.details) from None
 
 
 def created(location: str) -> Headers:

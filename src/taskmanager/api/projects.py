@@ -12,7 +12,6 @@ from taskmanager.api.bearer import caller
 from taskmanager.api.http import created
 from taskmanager.api.http import etag
 from taskmanager.api.http import if_match
-from taskmanager.api.http import precondition
 from taskmanager.api.http import read_cursor
 from taskmanager.api.http import responses
 from taskmanager.api.http import slice_of
@@ -88,11 +87,10 @@ def get_project(project_id: int) -> Any:
 def update_project(project_id: int, data: schemas.ProjectUpdate, condition: schemas.IfMatch) -> Any:
     me, project = _project(project_id)
     expected = if_match(condition.if_match)
-    with precondition():
-        services.update_project(
-            actor=me, project=project, name=data.name, description=data.description,
-            archived=data.archived, expected_version=expected,
-        )  # fmt: skip
+    services.update_project(
+        actor=me, project=project, name=data.name, description=data.description,
+        archived=data.archived, expected_version=expected,
+    )  # fmt: skip
     return project_response(project)
 
 
@@ -104,8 +102,7 @@ def update_project(project_id: int, data: schemas.ProjectUpdate, condition: sche
 def delete_project(project_id: int, condition: schemas.IfMatch) -> tuple[str, int]:
     me, project = _project(project_id)
     expected = if_match(condition.if_match)
-    with precondition():
-        services.delete_project(actor=me, project=project, expected_version=expected)
+    services.delete_project(actor=me, project=project, expected_version=expected)
     return "", 204
 
 

@@ -18,7 +18,6 @@ from taskmanager.api.http import cursor_page_of
 from taskmanager.api.http import etag
 from taskmanager.api.http import if_match
 from taskmanager.api.http import page_of
-from taskmanager.api.http import precondition
 from taskmanager.api.http import read_cursor
 from taskmanager.api.http import responses
 from taskmanager.api.http import slice_of
@@ -134,8 +133,7 @@ def get_task(task_id: int) -> Any:
 def update_task(task_id: int, data: TaskUpdate, condition: schemas.IfMatch) -> Any:
     me, task = _task(task_id)
     expected = if_match(condition.if_match)
-    with precondition():
-        services.update_task(actor=me, task=task, data=data, expected_version=expected)
+    services.update_task(actor=me, task=task, data=data, expected_version=expected)
     return task_response(task)
 
 
@@ -147,8 +145,7 @@ def update_task(task_id: int, data: TaskUpdate, condition: schemas.IfMatch) -> A
 def delete_task(task_id: int, condition: schemas.IfMatch) -> tuple[str, int]:
     me, task = _task(task_id)
     expected = if_match(condition.if_match)
-    with precondition():
-        services.delete_task(actor=me, task=task, expected_version=expected)
+    services.delete_task(actor=me, task=task, expected_version=expected)
     return "", 204
 
 
@@ -196,8 +193,7 @@ def _comment(comment_id: int) -> tuple[Membership, Comment]:
 def update_comment(comment_id: int, data: CommentFields, condition: schemas.IfMatch) -> Any:
     me, comment = _comment(comment_id)
     expected = if_match(condition.if_match)
-    with precondition():
-        comments.update_comment(actor=me, comment=comment, data=data, expected_version=expected)
+    comments.update_comment(actor=me, comment=comment, data=data, expected_version=expected)
     return comment, 200, etag(comment.version)
 
 
@@ -212,8 +208,7 @@ def update_comment(comment_id: int, data: CommentFields, condition: schemas.IfMa
 def delete_comment(comment_id: int, condition: schemas.IfMatch) -> tuple[str, int]:
     me, comment = _comment(comment_id)
     expected = if_match(condition.if_match)
-    with precondition():
-        comments.delete_comment(actor=me, comment=comment, expected_version=expected)
+    comments.delete_comment(actor=me, comment=comment, expected_version=expected)
     return "", 204
 
 
