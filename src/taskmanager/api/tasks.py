@@ -7,7 +7,6 @@ from typing import Any
 
 from apiflask import APIBlueprint
 
-from taskmanager import tenancy
 from taskmanager.accounts.models import User
 from taskmanager.activity import services as activity
 from taskmanager.api import schemas
@@ -99,8 +98,7 @@ def list_tasks(query: schemas.TaskQuery) -> Any:
     if query.org_id is not None:
         org_ids = [orgs.access(user=user, org_id=query.org_id).organization_id]
     else:
-        org_ids = [m.organization_id for m in orgs.memberships_of(user)]
-        tenancy.enter(org_ids)
+        org_ids = [m.organization_id for m in orgs.enter_all(user=user)]
     page = services.search_tasks(
         organization_ids=org_ids,
         project_id=query.project_id,

@@ -52,6 +52,17 @@ def memberships_of(user: User) -> list[Membership]:
     return list(db.session.scalars(query))
 
 
+def enter_all(*, user: User) -> list[Membership]:
+    """The user's memberships, scoping the rest of the request to all their organizations.
+
+    The one way into the "all my organizations" scope (the dashboard, tasks across
+    organizations): views never enter a scope themselves.
+    """
+    memberships = memberships_of(user)
+    tenancy.enter(m.organization_id for m in memberships)
+    return memberships
+
+
 def access(*, user: User, slug: str | None = None, org_id: int | None = None) -> Membership:
     """The caller's membership in an organization, scoping this request to it.
 

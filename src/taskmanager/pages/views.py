@@ -15,7 +15,6 @@ from flask_security import current_user
 from werkzeug import Response
 from werkzeug.utils import safe_join
 
-from taskmanager import tenancy
 from taskmanager.orgs import invitations
 from taskmanager.orgs import services as orgs
 from taskmanager.tasks import services as tasks
@@ -33,8 +32,7 @@ def landing() -> str | Response:
 @bp.get("/dashboard")
 @auth_required("session")
 def dashboard() -> str:
-    memberships = orgs.memberships_of(current_user)
-    tenancy.enter(m.organization_id for m in memberships)
+    memberships = orgs.enter_all(user=current_user)
     return render_template(
         "pages/dashboard.html",
         memberships=memberships,
