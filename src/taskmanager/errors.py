@@ -1,13 +1,10 @@
 """Domain errors, and the one place that turns any error into a response.
 
 Services raise the domain errors below and never build responses. ``init_app``
-registers one handler for them, for every HTTP error Werkzeug raises and for the
-errors APIFlask raises (input validation, authentication): under ``/api/`` the answer
-is the API's JSON error shape, elsewhere a friendly page. A 500 never shows a
-traceback; it carries the request id so a user can quote it.
-
-The status -> code table (``HTTP_CODES``) is read off the classes: each class that
-sets its own ``status`` names the code of that status.
+registers one handler for them, for every HTTP error Werkzeug raises and for
+APIFlask's own (input validation, authentication): under ``/api/`` the answer is the
+API's JSON error shape, elsewhere a friendly page. A 500 never shows a traceback; it
+carries the request id so a user can quote it. ``HTTP_CODES`` is read off the classes.
 """
 
 from __future__ import annotations
@@ -31,16 +28,14 @@ from werkzeug.exceptions import SecurityError
 
 log = logging.getLogger(__name__)
 
-HTTP_CODES: dict[int, str] = {}
-"""The API's error code for each HTTP status, filled in by the classes below."""
+HTTP_CODES: dict[int, str] = {}  # status -> the API's error code, filled by the classes
 
 
 class DomainError(Exception):
     """Base of the errors services raise; each maps to one HTTP status and code.
 
-    A subclass that sets ``status`` is the one that names that status's code in
-    ``HTTP_CODES``; one that only refines ``code`` (``validation_error`` is a 400)
-    keeps its parent's status.
+    A subclass that sets ``status`` names that status's code in ``HTTP_CODES``; one
+    that only refines ``code`` (``validation_error``) keeps its parent's status.
     """
 
     status: ClassVar[int] = 400
@@ -161,12 +156,42 @@ def _plain(message: object) -> str:
     return str(message).removeprefix("Value error, ")
 
 
-def pydantic_details(error: ValidationError) -> dict[str, str]:
-    """One message per field (dotted path), the first Pydantic gave for it."""
+EMPTY = "Fill this in."
+# Pydantic's problem types in words a person can act on, filled from the problem's context.
+IN_WORDS = {
+    "missing": EMPTY,
+    "string_too_long": "Use at most {max_length:,} characters; you typed more.",
+    "enum": "Choose one of {expected}.",
+    "int_parsing": "Enter a whole number.",
+    "int_type": "Enter a whole number.",
+    "string_pattern_mismatch": "Use one of the values offered, in the format shown.",
+    "extra_forbidden": "This field is not accepted here.",
+}
+
+
+def _in_words(problem: Mapping[str, Any]) -> str:
+    context = problem.get("ctx") or {}
+    if problem["type"] == "string_too_short" and context.get("min_length") == 1:
+        return EMPTY
+    words = IN_WORDS.get(problem["type"])
+    return words.format(**context) if words else _plain(problem["msg"])
+
+
+def pydantic_details(
+    error: ValidationError, messages: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """One plain message per field (dotted path): the first problem Pydantic found.
+
+    ``messages`` says what to write when a field is left empty ("Give the task a
+    title."), where "Fill this in." would not tell a person what the field is for.
+    """
     details: dict[str, str] = {}
     for problem in error.errors():
         field = ".".join(str(part) for part in problem["loc"]) or "body"
-        details.setdefault(field, _plain(problem["msg"]))
+        words = _in_words(problem)
+        if words == EMPTY and messages and field in messages:
+            words = messages[field]
+        details.setdefault(field, words)
     return details
 
 

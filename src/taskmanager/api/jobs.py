@@ -15,12 +15,12 @@ from flask import Response
 
 from taskmanager.api.bearer import bearer
 from taskmanager.api.bearer import caller
-from taskmanager.api.job_schemas import ExportIn
-from taskmanager.api.job_schemas import ImportIn
-from taskmanager.api.job_schemas import JobLocation
-from taskmanager.api.job_schemas import JobOut
 from taskmanager.imports import services
 from taskmanager.imports.models import Job
+from taskmanager.imports.schemas import ExportIn
+from taskmanager.imports.schemas import ImportIn
+from taskmanager.imports.schemas import JobLocation
+from taskmanager.imports.schemas import JobOut
 from taskmanager.orgs import services as orgs
 from taskmanager.projects import services as projects
 

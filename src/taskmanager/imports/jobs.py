@@ -32,6 +32,7 @@ from taskmanager.orgs.models import Organization
 from taskmanager.projects.models import Label
 from taskmanager.projects.models import Project
 from taskmanager.schemas import parse
+from taskmanager.tasks import ordering
 from taskmanager.tasks import services as tasks
 from taskmanager.tasks.models import Status
 from taskmanager.tasks.models import Task
@@ -96,7 +97,7 @@ def run_import(self: Any, *, job_id: int) -> str:
                 data = parse(TaskCreate, _row_fields(row, job.organization_id, labels))
                 status = (data.status or Status.TODO).value
                 if status not in positions:
-                    positions[status] = tasks.next_position(project.id, status)
+                    positions[status] = ordering.next_position(project.id, status)
                 tasks.build_task(
                     project=project, data=data, created_by_id=job.requested_by_id,
                     position=positions[status],

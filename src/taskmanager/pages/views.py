@@ -17,7 +17,7 @@ from werkzeug.utils import safe_join
 
 from taskmanager.orgs import invitations
 from taskmanager.orgs import services as orgs
-from taskmanager.tasks import services as tasks
+from taskmanager.tasks import listing
 
 bp = Blueprint("pages", __name__)
 
@@ -37,7 +37,7 @@ def dashboard() -> str:
         "pages/dashboard.html",
         memberships=memberships,
         orgs_by_id={m.organization_id: m.organization for m in memberships},
-        mine=tasks.dashboard(user=current_user),
+        mine=listing.dashboard(user=current_user),
         invitations=invitations.for_email(current_user.email),
     )
 
