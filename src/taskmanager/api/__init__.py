@@ -2,6 +2,10 @@
 
 ``init_app`` is called by ``create_app``. The views live in the feature modules of
 this package and call the same services as the pages.
+
+Views declare ``ResponseReturnValue``, except those that hand a schema or a row to
+``@bp.output`` (which serializes it): Flask's route decorators bind a view to
+``ResponseReturnValue``, which has no room for those, so they say ``Any``.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from apiflask import APIBlueprint
+from flask.typing import ResponseReturnValue
 
 from taskmanager.accounts import services as accounts
 from taskmanager.accounts.schemas import MeOut
@@ -75,7 +76,7 @@ def revoke(data: RefreshIn) -> tuple[str, int]:
     summary="My personal API tokens (never their secrets)",
     responses=responses(headers=["Link"]),
 )
-def list_personal_tokens(query: PageQuery) -> Any:
+def list_personal_tokens(query: PageQuery) -> ResponseReturnValue:
     return paged(
         tokens.personal_tokens_query(caller()), page=query.page, per_page=query.per_page,
         out=PersonalTokenOut.model_validate,

@@ -6,6 +6,7 @@ from typing import Any
 
 from apiflask import APIBlueprint
 from flask import request
+from flask.typing import ResponseReturnValue
 
 from taskmanager.accounts.schemas import UserRef
 from taskmanager.activity import services as activity
@@ -69,7 +70,7 @@ def member_out(membership: Membership) -> MemberOut:
 @bp.input(PageQuery, location="query", arg_name="query")
 @bp.output(Page[OrgOut])
 @bp.doc(summary="My organizations, with my role in each", responses=responses(headers=["Link"]))
-def list_orgs(query: PageQuery) -> Any:
+def list_orgs(query: PageQuery) -> ResponseReturnValue:
     return paged(
         services.memberships_query(caller()), page=query.page, per_page=query.per_page,
         out=org_out,
@@ -126,7 +127,7 @@ def delete_org(org_id: int, data: OrgDelete) -> tuple[str, int]:
 @bp.input(PageQuery, location="query", arg_name="query")
 @bp.output(Page[MemberOut])
 @bp.doc(summary="Members and their roles", responses=responses(404, headers=["Link"]))
-def list_members(org_id: int, query: PageQuery) -> Any:
+def list_members(org_id: int, query: PageQuery) -> ResponseReturnValue:
     return paged(
         services.members_query(_member(org_id).organization_id), page=query.page,
         per_page=query.per_page, out=member_out,
@@ -160,7 +161,7 @@ def remove_member(org_id: int, user_id: int) -> tuple[str, int]:
     summary="Pending invitations (admins and owners)",
     responses=responses(403, 404, headers=["Link"]),
 )
-def list_invitations(org_id: int, query: PageQuery) -> Any:
+def list_invitations(org_id: int, query: PageQuery) -> ResponseReturnValue:
     me = _member(org_id)
     return paged(
         invitations.pending_query(actor=me), page=query.page, per_page=query.per_page,
@@ -213,7 +214,7 @@ def accept_invitation(data: AcceptIn) -> Any:
 @bp.input(PageQuery, location="query", arg_name="query")
 @bp.output(Page[LabelOut])
 @bp.doc(summary="The organization's labels", responses=responses(404, headers=["Link"]))
-def list_labels(org_id: int, query: PageQuery) -> Any:
+def list_labels(org_id: int, query: PageQuery) -> ResponseReturnValue:
     return paged(
         projects.labels_query(_member(org_id).organization_id), page=query.page,
         per_page=query.per_page, out=LabelOut.model_validate,
@@ -262,7 +263,7 @@ def delete_label(label_id: int) -> tuple[str, int]:
     summary="The organization's history, newest first",
     responses=responses(404, headers=["Link"]),
 )
-def org_activity(org_id: int, query: PageQuery) -> Any:
+def org_activity(org_id: int, query: PageQuery) -> ResponseReturnValue:
     page = activity.page_for_organization(
         _member(org_id).organization_id, page=query.page, per_page=query.per_page
     )

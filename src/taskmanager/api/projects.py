@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from apiflask import APIBlueprint
+from flask.typing import ResponseReturnValue
 
 from taskmanager.api.bearer import bearer
 from taskmanager.api.bearer import caller
@@ -51,7 +52,7 @@ def project_response(project: Project, status: int = 200) -> tuple[ProjectOut, i
 @bp.input(ProjectQuery, location="query", arg_name="query")
 @bp.output(Page[ProjectOut])
 @bp.doc(summary="The organization's projects", responses=responses(404, headers=["Link"]))
-def list_projects(org_id: int, query: ProjectQuery) -> Any:
+def list_projects(org_id: int, query: ProjectQuery) -> ResponseReturnValue:
     me = orgs.access(user=caller(), org_id=org_id)
     return paged(
         services.projects_query(me.organization_id, include_archived=query.include_archived),
@@ -125,7 +126,7 @@ def delete_project(project_id: int, data: ProjectDelete, condition: IfMatch) -> 
     description="Pages by `page` or by `cursor`, as `GET /tasks` does.",
     responses=responses(404, headers=["Link"]),
 )
-def list_tasks(project_id: int, query: ProjectTaskQuery) -> Any:
+def list_tasks(project_id: int, query: ProjectTaskQuery) -> ResponseReturnValue:
     project = _project(project_id)[1]
     page = listing.list_tasks(
         project=project,

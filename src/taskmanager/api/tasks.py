@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from apiflask import APIBlueprint
+from flask.typing import ResponseReturnValue
 
 from taskmanager.activity import services as activity
 from taskmanager.activity.schemas import ActivityOut
@@ -57,7 +58,7 @@ def task_response(task: Task, status: int = 200) -> tuple[TaskOut, int, dict[str
     return tasks_out([task])[0], status, etag(task.version)
 
 
-def task_page(page: listing.Page, query: ProjectTaskQuery) -> Any:
+def task_page(page: listing.Page, query: ProjectTaskQuery) -> ResponseReturnValue:
     return cursor_page_of(
         tasks_out(page.items), query=query, total=page.total, page=page.page,
         per_page=page.per_page, next_after=page.next_after,
@@ -80,7 +81,7 @@ def _task(task_id: int) -> tuple[Membership, Task]:
     "offers the first page and the next one.",
     responses=responses(404, headers=["Link"]),
 )
-def list_tasks(query: TaskQuery) -> Any:
+def list_tasks(query: TaskQuery) -> ResponseReturnValue:
     user = caller()
     if query.org_id is not None:
         org_ids = [orgs.access(user=user, org_id=query.org_id).organization_id]
@@ -139,7 +140,7 @@ def delete_task(task_id: int, condition: IfMatch) -> tuple[str, int]:
 @bp.input(PageQuery, location="query", arg_name="query")
 @bp.output(Page[CommentOut])
 @bp.doc(summary="A task's comments, oldest first", responses=responses(404, headers=["Link"]))
-def list_comments(task_id: int, query: PageQuery) -> Any:
+def list_comments(task_id: int, query: PageQuery) -> ResponseReturnValue:
     return paged(
         comments.comments_query(_task(task_id)[1]), page=query.page, per_page=query.per_page,
         out=CommentOut.model_validate,
@@ -202,7 +203,7 @@ def delete_comment(comment_id: int, condition: IfMatch) -> tuple[str, int]:
 @bp.input(PageQuery, location="query", arg_name="query")
 @bp.output(Page[ActivityOut])
 @bp.doc(summary="A task's history, newest first", responses=responses(404, headers=["Link"]))
-def task_activity(task_id: int, query: PageQuery) -> Any:
+def task_activity(task_id: int, query: PageQuery) -> ResponseReturnValue:
     task = _task(task_id)[1]
     page = activity.page_for_task(task.id, page=query.page, per_page=query.per_page)
     items = [ActivityOut.model_validate(e) for e in page.items]
