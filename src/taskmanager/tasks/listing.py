@@ -89,7 +89,11 @@ def filters_from_args(args: Mapping[str, str], *, user: User) -> TaskFilters:
     try:
         query = parse(TaskFilterFields, data)
     except ValidationFailed as error:
-        errors = {name: text for name, text in error.details.items() if name in data}
+        errors = {
+            name: f"{name.replace('_', ' ').capitalize()}: {text} It was left out."
+            for name, text in error.details.items()
+            if name in data
+        }
         query = parse(TaskFilterFields, {k: v for k, v in data.items() if k not in errors})
     filters = filters_from(query, user=user)
     filters.errors = errors
