@@ -63,3 +63,17 @@ def test_a_long_project_description_is_refused_on_the_page_not_cut(app, team, as
         assert db.session.get(Project, team.project.id).description == ""
     page = client.get(f"/o/{team.org.slug}/projects/{team.project.id}").get_data(as_text=True)
     assert "Use at most 5,000 characters" in page
+
+
+def test_a_refused_new_task_keeps_what_was_typed_on_the_list_page(app, team, as_user):
+    member = team.people["member"]
+    client = as_user(member)
+    typed = {"title": "t" * 201, "due_date": "2026-08-01", "assignee_id": str(member.id)}
+
+    response = post(client, f"/o/{team.org.slug}/projects/{team.project.id}/tasks", typed)
+
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "The task was not added: Use at most 200 characters" in page
+    assert f'value="{"t" * 201}"' in page and 'value="2026-08-01"' in page
+    assert f'<option value="{member.id}" selected' in page

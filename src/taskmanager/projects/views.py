@@ -68,7 +68,12 @@ def _context(project_id: int) -> dict[str, Any]:
 
 @workspace.get("/projects/<int:project_id>")
 def project(project_id: int) -> str:
-    context = _context(project_id)
+    return list_page(project_id)
+
+
+def list_page(project_id: int, **refused: Any) -> str:
+    """The list page; ``refused`` carries a refused new-task form's values and messages."""
+    context = {**_context(project_id), **refused}
     page = int_or_none(request.args.get("page")) or 1
     found = listing.list_tasks(
         project=context["project"],

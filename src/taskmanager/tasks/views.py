@@ -24,6 +24,7 @@ from taskmanager.orgs.workspace import workspace
 from taskmanager.policy import Action
 from taskmanager.policy import can
 from taskmanager.projects import services as projects
+from taskmanager.projects.views import list_page
 from taskmanager.schemas import parse
 from taskmanager.tasks import comments
 from taskmanager.tasks import services
@@ -58,19 +59,23 @@ def _task_form() -> dict[str, Any]:
 
 
 @workspace.post("/projects/<int:project_id>/tasks")
-def create_task(project_id: int) -> Response:
+def create_task(project_id: int) -> ResponseReturnValue:
     me = membership()
     project = projects.get_project(me.organization_id, project_id)
     back = request.form.get("back") or url_for("org.project", project_id=project_id)
-    if not back.startswith("/"):
+    if not back.startswith("/") or back.startswith("//"):
         back = url_for("org.project", project_id=project_id)
-    return form_action(
-        lambda: services.create_task(
-            actor=me, project=project, data=parse(TaskCreate, _task_form())
-        ),
-        success="Task added.",
-        back=back,
-    )
+    try:
+        services.create_task(actor=me, project=project, data=parse(TaskCreate, _task_form()))
+    except ValidationFailed as error:
+        # The list page again, the form as typed: nothing is lost to one bad field.
+        db.session.rollback()
+        return list_page(project_id, typed=request.form, errors=error.details or {}), 422
+    except Conflict as error:
+        flash(describe(error), "danger")
+    else:
+        flash("Task added.", "success")
+    return redirect(back, 303)
 
 
 def _task_page(me: Membership, found: Task, **refused: Any) -> str:
