@@ -18,13 +18,12 @@ from flask_security import url_for_security
 from werkzeug import Response
 from werkzeug.utils import safe_join
 
-from taskmanager import tenancy
 from taskmanager.errors import DomainError
 from taskmanager.orgs import invitations
 from taskmanager.orgs import services as orgs
 from taskmanager.orgs.models import Invitation
 from taskmanager.orgs.models import Membership
-from taskmanager.tasks import services as tasks
+from taskmanager.tasks import listing
 
 bp = Blueprint("pages", __name__)
 
@@ -49,13 +48,12 @@ def dashboard() -> str | Response:
     if joined is not None:
         flash(f"Welcome to {joined.organization.name}.", "success")
         return redirect(url_for("org.home", slug=joined.organization.slug), 303)
-    memberships = orgs.memberships_of(current_user)
-    tenancy.enter(m.organization_id for m in memberships)
+    memberships = orgs.enter_all(user=current_user)
     return render_template(
         "pages/dashboard.html",
         memberships=memberships,
         orgs_by_id={m.organization_id: m.organization for m in memberships},
-        mine=tasks.dashboard(user=current_user),
+        mine=listing.dashboard(user=current_user),
         invitations=invitations.for_email(current_user.email),
     )
 
