@@ -89,6 +89,8 @@ def test_main_pages_have_no_serious_accessibility_violations(
         "landing": "/",
         "sign-in": "/login",
         "register": "/register",
+        "forgot-password": "/reset",
+        "resend-confirmation": "/confirm",
     }
     signed_in = {
         "dashboard": "/dashboard",
