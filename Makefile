@@ -9,7 +9,7 @@ export FLASK_APP := taskmanager
 # Everything the embedded default writes (SQLite files, outbox, uploads) lives here.
 export TASKMANAGER_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: install run test lint fmt system-deps services bench bench-layers compare fuzz clean
+.PHONY: install run stack test lint fmt system-deps services bench bench-layers compare fuzz clean
 
 $(VENV)/.installed: pyproject.toml $(wildcard comparison/requirements.txt)
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -26,6 +26,13 @@ run: install
 	@echo "TaskManager: http://127.0.0.1:$(PORT)  (Ctrl-C stops web, worker and beat)"
 	PATH="$(CURDIR)/$(BIN):$$PATH" TASKMANAGER_BASE_URL=http://127.0.0.1:$(PORT) \
 		$(BIN)/honcho --procfile Procfile.dev start --port $(PORT)
+
+# The production topology without Docker (deploy/README.md): nginx on STACK_PORT in
+# front of gunicorn and granian, a Celery worker and beat, production settings.
+STACK_PORT ?= 8080
+
+stack: install system-deps services
+	$(PY) -m deploy.stack --port $(STACK_PORT)
 
 system-deps:
 	scripts/ensure-system.sh
