@@ -9,6 +9,7 @@ stops accepting and lets in-flight requests finish before its workers exit.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -57,12 +58,14 @@ class DrainingServer(Server):  # type: ignore[misc, valid-type]
         timer.start()
 
 
-def main() -> None:
+def main(argv: list[str]) -> None:
+    """``python -m deploy.granian_server [module:app]``; the product's app by default."""
+    target = argv[0] if argv else TARGET
     drain_file = os.environ.get("TASKMANAGER_DRAIN_FILE")
     if drain_file:
         Path(drain_file).unlink(missing_ok=True)  # left over from the last run
-    DrainingServer(TARGET, **settings()).serve()
+    DrainingServer(target, **settings()).serve()
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

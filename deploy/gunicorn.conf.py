@@ -31,23 +31,34 @@ forwarded_allow_ips = ""
 proc_name = "taskmanager-web"
 
 
-def post_worker_init(worker: Any) -> None:
+def when_ready(server: Any) -> None:
     """On SIGTERM: readiness 503 at once, keep serving DRAIN_SECONDS, then stop.
 
-    gunicorn's own SIGTERM handling stops accepting at once and finishes what is in
-    flight; the drain in front of it gives a load balancer polling /readyz time to
-    stop sending new requests here first.
+    gunicorn alone would close its listening socket at once and finish what is in
+    flight; the drain in front of that gives a load balancer polling /readyz time to
+    stop sending new requests here. A second SIGTERM (or SIGINT) stops at once.
     """
-    from taskmanager.health import start_draining
+    stop = server.handle_term
+    draining = threading.Event()
 
-    app = worker.wsgi
-    stop = worker.handle_exit
-
-    def drain_then_stop(signum: int, frame: object) -> None:
-        start_draining(app)
-        timer = threading.Timer(DRAIN_SECONDS, stop, args=(signum, None))
+    def drain_then_stop() -> None:
+        if draining.is_set():
+            stop()
+            return
+        draining.set()
+        server.log.info("Draining for %.1fs: /readyz answers 503", DRAIN_SECONDS)
+        server.kill_workers(signal.SIGUSR2)
+        timer = threading.Timer(DRAIN_SECONDS, os.kill, args=(os.getpid(), signal.SIGTERM))
         timer.daemon = True
         timer.start()
 
-    signal.signal(signal.SIGTERM, drain_then_stop)
-    signal.siginterrupt(signal.SIGTERM, False)
+    server.handle_term = drain_then_stop
+
+
+def post_worker_init(worker: Any) -> None:
+    """SIGUSR2 from the master: this worker's /readyz answers 503 from now on."""
+    from taskmanager.health import start_draining
+
+    app = worker.wsgi
+    signal.signal(signal.SIGUSR2, lambda signum, frame: start_draining(app))
+    signal.siginterrupt(signal.SIGUSR2, False)

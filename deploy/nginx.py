@@ -42,10 +42,9 @@ class NginxSettings:
     tls: bool = True
     tls_certificate: str = "/etc/nginx/certs/fullchain.pem"
     tls_certificate_key: str = "/etc/nginx/certs/privkey.pem"
-    # What the app is told the client used. Behind TLS in this nginx: $scheme. On
-    # loopback without TLS (make stack, tests): "https", which browsers also treat
-    # http://127.0.0.1 as, so the production app's Secure cookies work there.
-    forwarded_proto: str = "$scheme"
+    # Loopback without TLS (make stack, tests): tell the production app the client
+    # used HTTPS, as browsers treat http://127.0.0.1 as a secure context too.
+    loopback_as_https: bool = False
     static_root: str = "/srv/taskmanager/static"
     attachments_root: str = "/srv/taskmanager/attachments"
     pid: str = "/var/run/nginx.pid"

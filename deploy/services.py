@@ -33,7 +33,7 @@ def ensure_database(name: str) -> str:
         if not exists:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         info = conn.info
-        return f"postgresql://{info.user}@{info.host}:{info.port}/{name}"
+        return f"postgresql://{info.user}@{info.host}:{info.port}/{name}"  # before it closes
 
 
 @contextlib.contextmanager

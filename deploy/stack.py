@@ -159,7 +159,7 @@ class Stack:
             upstreams=[f"127.0.0.1:{self.server_ports[name]}" for name in self.config.servers],
             listen=f"127.0.0.1:{self.config.port}",
             tls=False,
-            forwarded_proto="https",
+            loopback_as_https=True,
             static_root=str(STATIC_ROOT),
             attachments_root=str(self.attachments_root),
             pid=str(self.workdir / "nginx.pid"),

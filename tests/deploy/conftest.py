@@ -43,8 +43,8 @@ def fresh_database(name: str, dsn: str = PG_ADMIN_DSN) -> str:
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-        info = conn.info
-    return f"postgresql://postgres@{info.host}:{info.port}/{name}"
+        host, port = conn.info.host, conn.info.port
+    return f"postgresql://postgres@{host}:{port}/{name}"
 
 
 def stack_config(workdir: Path, database_url: str, **changes: Any) -> StackConfig:
@@ -58,7 +58,14 @@ def stack_config(workdir: Path, database_url: str, **changes: Any) -> StackConfi
         "broker_url": BROKER_URL,
         "wsgi_target": "tests.support.deploy_app:app",
         "web_concurrency": 1,
-        "env": {**RAISED_LIMITS, "TASKMANAGER_DRAIN_SECONDS": "2"},
+        # Threads enough for the 20 slow requests of the SIGTERM test plus the probe: a
+        # server with every thread busy cannot answer its readiness probe at all.
+        "env": {
+            **RAISED_LIMITS,
+            "TASKMANAGER_DRAIN_SECONDS": "2",
+            "GUNICORN_THREADS": "24",
+            "GRANIAN_BLOCKING_THREADS": "24",
+        },
     }
     settings.update(changes)
     return StackConfig(**settings)

@@ -24,6 +24,8 @@ class Browser:
 
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         headers = dict(kwargs.pop("headers", {}))
+        if method != "GET":  # as a browser submitting a form of this site
+            headers.setdefault("Referer", f"{self.base_url}{path}")
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         kwargs.setdefault("allow_redirects", False)
