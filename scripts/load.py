@@ -61,6 +61,14 @@ end
 """
 
 
+# P1: the server with the whole extension stack and nothing else (no database).
+LIVEZ_SCRIPT = """
+request = function()
+  return wrk.format("GET", "/livez")
+end
+"""
+
+
 def fresh_database(name: str) -> str:
     import psycopg
 
@@ -187,6 +195,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--targets", default="gunicorn,granian,both")
+    parser.add_argument(
+        "--mix", choices=("api", "livez"), default="api", help="the API mix, or /livez only (P1)"
+    )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="tm_stack_load-"))
     database_url = fresh_database("tm_stack_load")
@@ -204,7 +215,10 @@ def main() -> int:
         with Stack(config) as stack:
             users = seed(stack)
             script = workdir / "mix.lua"
-            script.write_text(WRK_SCRIPT % {"users": lua_table(users)})
+            if args.mix == "api":
+                script.write_text(WRK_SCRIPT % {"users": lua_table(users)})
+            else:
+                script.write_text(LIVEZ_SCRIPT)
             ports = stack.server_ports
             fronts: dict[str, str] = {"both": config.base_url}
             extra = []
@@ -224,7 +238,8 @@ def main() -> int:
             finally:
                 for process in extra:
                     process.stop(signum=15)
-    print("\nmedian over rounds (min-max):")
+    print(f"\n{args.mix} mix, {args.connections} connections, {args.duration}s per run")
+    print("median over rounds (min-max):")
     failed = 0
     for target, runs in results.items():
         line = []
