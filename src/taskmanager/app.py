@@ -17,6 +17,7 @@ from taskmanager import health
 from taskmanager import observability
 from taskmanager import rate_limits
 from taskmanager import security_headers
+from taskmanager import static_files
 from taskmanager import templating
 from taskmanager.accounts import security as account_security
 from taskmanager.accounts import sessions
@@ -84,6 +85,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     app.register_blueprint(workspace)
     api.init_app(app)
     templating.init_app(app)
+    static_files.init_app(app)
     cli.init_app(app)
 
     observability.init_app(app)
