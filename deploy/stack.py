@@ -52,6 +52,7 @@ class StackConfig:
     servers: Sequence[str] = SERVERS
     wsgi_target: str = "taskmanager.wsgi:app"
     jobs: bool = True  # a Celery worker and beat
+    demo: bool = False  # create the demo user and data (safe to run again)
     echo: bool = False  # copy every process's output to stdout, prefixed
     web_concurrency: int = 2
     env: Mapping[str, str] = field(default_factory=dict)
@@ -131,13 +132,15 @@ class Stack:
     # -- lifecycle -------------------------------------------------------------------
 
     def migrate(self) -> None:
-        subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "taskmanager", "db", "upgrade"],
-            env=self.app_env(),
-            cwd=ROOT,
-            check=True,
-            stdout=subprocess.DEVNULL if not self.config.echo else None,
-        )
+        commands = [["db", "upgrade"], ["demo"]] if self.config.demo else [["db", "upgrade"]]
+        for command in commands:
+            subprocess.run(
+                [sys.executable, "-m", "flask", "--app", "taskmanager", *command],
+                env=self.app_env(),
+                cwd=ROOT,
+                check=True,
+                stdout=subprocess.DEVNULL if not self.config.echo else None,
+            )
 
     def start_server(self, name: str) -> Process:
         port = self.server_ports.get(name) or free_port()
@@ -263,6 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 redis_url=f"{redis_base}/0",
                 broker_url=f"{redis_base}/1",
                 echo=True,
+                demo=True,
             )
             with Stack(config) as stack:
                 for signum in (signal.SIGINT, signal.SIGTERM):
