@@ -37,7 +37,7 @@ run: $(VENV)/.installed-app
 # front of gunicorn and granian, a Celery worker and beat, production settings.
 STACK_PORT ?= 8080
 
-stack: install system-deps services
+stack: $(VENV)/.installed-app system-deps services
 	$(PY) -m deploy.stack --port $(STACK_PORT)
 
 system-deps:
