@@ -8,6 +8,8 @@ the production app plus a slow route.
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -71,12 +73,21 @@ def stack_config(workdir: Path, database_url: str, **changes: Any) -> StackConfi
     return StackConfig(**settings)
 
 
+def readable_workdir() -> Path:
+    """A directory nginx's unprivileged workers can read (pytest's tmp dirs are 0700)."""
+    path = Path(tempfile.mkdtemp(prefix=f"tm_stack_{worker_name()}-"))
+    path.chmod(0o755)
+    return path
+
+
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def stack() -> Iterator[Stack]:
     database_url = fresh_database(f"tm_test_{worker_name()}_stack")
-    config = stack_config(tmp_path_factory.mktemp("stack"), database_url)
+    workdir = readable_workdir()
+    config = stack_config(workdir, database_url)
     with Stack(config) as running:
         yield running
+    shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

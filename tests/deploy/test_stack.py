@@ -7,6 +7,7 @@ drains (readiness 503 first, every request in flight completes).
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import time
@@ -193,3 +194,16 @@ def test_killing_one_server_mid_run_fails_no_request_after_the_switch(stack, tea
     assert before and after
     assert all(status in (200, 201) for status in after), Counter(after)
     stack.start_server("gunicorn")
+
+
+def test_nginx_sends_the_file_an_x_accel_redirect_names_and_never_serves_it_directly(stack):
+    payload = os.urandom(300_000)
+    folder = stack.attachments_root / "org-1"
+    folder.mkdir(exist_ok=True)
+    (folder / "report.bin").write_bytes(payload)
+    base = stack.config.base_url
+    sent = requests.get(f"{base}/_test/accel/org-1/report.bin", timeout=30)
+    assert sent.status_code == 200 and sent.content == payload
+    assert "X-Accel-Redirect" not in sent.headers
+    direct = requests.get(f"{base}/_protected/attachments/org-1/report.bin", timeout=30)
+    assert direct.status_code == 404
