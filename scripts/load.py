@@ -166,16 +166,17 @@ def parse_wrk(output: str) -> dict[str, float]:
     socket = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
-    errors = int(non_2xx.group(1)) if non_2xx else 0
-    if socket:
-        errors += sum(int(n) for n in socket.groups())
+    bad_status = int(non_2xx.group(1)) if non_2xx else 0
+    socket_errors = sum(int(n) for n in socket.groups()) if socket else 0
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
     return {
         "p50_ms": latency_ms("50"),
         "p99_ms": latency_ms("99"),
         "rps": rate,
         "requests": requests,
-        "errors": errors,
+        "errors": bad_status + socket_errors,
+        "non_2xx": bad_status,
+        "socket_errors": socket_errors,  # connect, read, write, and wrk's 10 s timeout
     }
 
 
