@@ -116,11 +116,17 @@ def _without_secrets(path: str) -> str | None:
 
 @before_task_publish.connect
 def _send_request_id(headers: dict[str, Any] | None = None, **_: object) -> None:
-    # Published during a request: the job's log lines carry the request's id.
-    if headers is not None and has_request_context():
+    # Published during a request, or by a job that one published: the job's log
+    # lines carry the request's id.
+    if headers is None:
+        return
+    request_id = None
+    if has_request_context():
         request_id = request.environ.get(REQUEST_ID_KEY)
-        if request_id:
-            headers.setdefault(REQUEST_ID_HEADER, request_id)
+    elif current_task and current_task.request.id:
+        request_id = current_task.request.get(REQUEST_ID_HEADER)
+    if request_id:
+        headers.setdefault(REQUEST_ID_HEADER, request_id)
 
 
 def json_logs_enabled(app: Flask) -> bool:
