@@ -95,7 +95,9 @@ def test_production_refuses_a_base_url_that_is_not_absolute():
 
 def test_production_trusts_only_the_base_urls_host_by_default():
     app = create_app({**PRODUCTION, "DATABASE_URL": "sqlite://"})
-    assert app.config["TRUSTED_HOSTS"] == ["tasks.example.com"]
+    assert app.config["TRUSTED_HOSTS"] == ["tasks.example.com", "127.0.0.1", "localhost"]
     client = app.test_client()
     assert client.get("/livez", base_url="https://evil.example").status_code == 400
     assert client.get("/livez", base_url="https://tasks.example.com").status_code == 200
+    # A container's health check reaches the app on loopback.
+    assert client.get("/livez", base_url="http://127.0.0.1:8000").status_code == 200

@@ -23,6 +23,8 @@ from taskmanager import links
 DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"  # noqa: S105
 KEY_FILE_NAME = "secret_key"
 
+LOOPBACK = ("127.0.0.1", "localhost")
+
 # Settings without a built-in value in production: the variable that sets each.
 REQUIRED_IN_PRODUCTION = {
     "SECRET_KEY": "TASKMANAGER_SECRET_KEY",
@@ -69,7 +71,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # A running import/export whose worker shows no life this long is taken over.
         # Above Celery's task_time_limit (300 s), so a live run is never taken over.
         "JOB_STALE_SECONDS": 600,
-        "JSON_LOGS": False,
+        # None: JSON lines in production, plain text elsewhere.
+        "JSON_LOGS": None,
+        # Touched by the server's launcher on SIGTERM: /readyz answers 503 (health.py).
+        "DRAIN_FILE": "",
         "PREFERRED_URL_SCHEME": "http",
         "BASE_URL": "http://127.0.0.1:5000",
     }
@@ -150,7 +155,10 @@ def _derive(config: dict[str, Any]) -> None:
     }
     if production and config.get("TRUSTED_HOSTS") is None and config.get("BASE_URL"):
         # Only the base URL's host is served: any other Host header answers 400.
-        config["TRUSTED_HOSTS"] = [links.base_host(str(config["BASE_URL"]))]
+        # Loopback too: a container's health check calls http://127.0.0.1:8000/livez,
+        # and no link is built from Host any more (links.py), so it grants nothing.
+        host = links.base_host(str(config["BASE_URL"]))
+        config["TRUSTED_HOSTS"] = [host, *(name for name in LOOPBACK if name != host)]
     for key, value in cookies.items():
         if not explicit.get(key):
             config[key] = value
