@@ -21,6 +21,9 @@ from taskmanager import templating
 from taskmanager.accounts import security as account_security
 from taskmanager.accounts import sessions
 from taskmanager.accounts.views import bp as accounts_bp
+from taskmanager.attachments import cleanup as attachment_cleanup  # noqa: F401 - a listener
+from taskmanager.attachments import storage as attachment_storage
+from taskmanager.attachments import views as attachment_views  # noqa: F401 - adds its routes
 from taskmanager.db import IdConverter
 from taskmanager.extensions import csrf
 from taskmanager.extensions import db
@@ -73,6 +76,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     account_security.init_app(app)
     sessions.init_app(app)
     celery_init_app(app)
+    attachment_storage.init_app(app)
     errors.init_app(app)
 
     health.init_app(app)

@@ -61,6 +61,19 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # A running import/export whose worker shows no life this long is taken over.
         # Above Celery's task_time_limit (300 s), so a live run is never taken over.
         "JOB_STALE_SECONDS": 600,
+        # Attachments: "local" (files under ATTACHMENTS_ROOT) or "s3" (any S3-compatible
+        # store). ATTACHMENTS_ACCEL_REDIRECT, e.g. "/_protected/attachments/", hands local
+        # downloads to nginx's internal location of that name (aliased to the root).
+        "STORAGE": "local",
+        "ATTACHMENTS_ROOT": os.path.join(instance_path, "attachments"),
+        "ATTACHMENTS_ACCEL_REDIRECT": "",
+        "S3_BUCKET": "",
+        "S3_PREFIX": "attachments/",
+        "S3_REGION": "",
+        "S3_ENDPOINT_URL": "",  # MinIO and other S3 clones; empty for AWS
+        "S3_ACCESS_KEY_ID": "",  # empty: boto3's own chain (environment, instance role)
+        "S3_SECRET_ACCESS_KEY": "",
+        "S3_PRESIGN_SECONDS": 300,
         "JSON_LOGS": False,
         "PREFERRED_URL_SCHEME": "http",
         "BASE_URL": "http://127.0.0.1:5000",

@@ -13,6 +13,7 @@ from flask import url_for
 from flask_security import current_user
 from werkzeug import Response
 
+from taskmanager.attachments import services as attachments
 from taskmanager.errors import Conflict
 from taskmanager.errors import ValidationFailed
 from taskmanager.orgs import services as orgs
@@ -94,7 +95,10 @@ def project(project_id: int) -> str:
         page=page,
         per_page=int_or_none(request.args.get("per_page")) or PER_PAGE,
     )
-    return render_template("projects/list.html", page=listing, view="list", **context)
+    files = attachments.counts(task.id for task in listing.items)
+    return render_template(
+        "projects/list.html", page=listing, view="list", attachment_counts=files, **context
+    )
 
 
 @workspace.get("/projects/<int:project_id>/board")

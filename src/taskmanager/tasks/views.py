@@ -13,6 +13,7 @@ from flask_security import current_user
 from werkzeug import Response
 
 from taskmanager.activity import services as activity
+from taskmanager.attachments import views as attachments
 from taskmanager.errors import Conflict
 from taskmanager.errors import ValidationFailed
 from taskmanager.orgs import services as orgs
@@ -79,6 +80,7 @@ def task(task_id: int) -> str:
         me=me,
         task=found,
         comments=comments.list_comments(found),
+        attachments=attachments.panel(me, found),
         events=activity.for_task(found.id),
         members=orgs.members(me.organization_id),
         labels=projects.list_labels(me.organization_id),
