@@ -81,3 +81,53 @@ def multipart(
         out.write(data + b"\r\n")
     out.write(f"--{boundary}--\r\n".encode())
     return out.getvalue(), f"multipart/form-data; boundary={boundary}"
+
+
+class Uploader:
+    """An API client of one user: bearer token, multipart uploads built by hand."""
+
+    def __init__(self, app: Flask, user: Any) -> None:
+        from tests.factories import PASSWORD
+
+        self.client = app.test_client()
+        answer = self.client.post(
+            "/api/v1/auth/tokens", json={"email": user.email, "password": PASSWORD}
+        )
+        assert answer.status_code == 201, answer.get_json()
+        self.headers = {"Authorization": f"Bearer {answer.get_json()['access_token']}"}
+
+    def upload(self, task_id: int, filename: str, data: bytes, **kwargs: Any) -> Any:
+        body, content_type = multipart([("file", filename, data)])
+        return self.client.post(
+            f"/api/v1/tasks/{task_id}/attachments",
+            data=body,
+            content_type=content_type,
+            headers=self.headers,
+            **kwargs,
+        )
+
+    def get(self, path: str) -> Any:
+        return self.client.get(f"/api/v1{path}", headers=self.headers)
+
+    def delete(self, path: str) -> Any:
+        return self.client.delete(f"/api/v1{path}", headers=self.headers)
+
+
+@pytest.fixture
+def api_as(app: Flask) -> Any:
+    return lambda user: Uploader(app, user)
+
+
+@pytest.fixture
+def stranger(app: Flask, make_user: Any) -> Any:
+    """Another organization with its own task and one attachment on it."""
+    from types import SimpleNamespace
+
+    from tests.factories import make_org
+    from tests.factories import make_project
+    from tests.factories import make_task
+
+    owner = make_user(name="Bea Other")
+    org = make_org(app, owner, name="Beta")
+    task = make_task(app, make_project(app, org, name="Secret"), owner, title="Secret task")
+    return SimpleNamespace(org=org, owner=owner, task=task)
