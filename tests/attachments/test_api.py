@@ -78,7 +78,7 @@ def test_uploader_deletes_and_the_stored_object_goes_after_commit(
     created = api.upload(team.task.id, "a.txt", b"a").get_json()
     assert api.delete(f"/attachments/{created['id']}").status_code == 204
     assert api.get(f"/attachments/{created['id']}").status_code == 404
-    [(name, kwargs)] = [job for job in enqueued if job[0].endswith("delete_stored_objects")]
+    [(_, kwargs)] = [job for job in enqueued if job[0].endswith("delete_stored_objects")]
     assert len(list(local_storage.list())) == 1  # still there until the job runs
     with app.app_context():
         jobs.delete_stored_objects(**kwargs)
