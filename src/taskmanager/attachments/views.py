@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import flash
+from flask import g
 from flask import redirect
 from flask import request
 from flask import url_for
@@ -63,6 +64,19 @@ def _check_csrf(token: str | None) -> None:
         validate_csrf(token)
     except ValidationError as error:
         raise CSRFError(str(error)) from error
+
+
+@workspace.before_app_request
+def _leave_the_upload_body_unread() -> None:
+    """Keep Flask-Security from parsing the upload form before the view streams it.
+
+    Flask-Security's session check runs flask-wtf's ``csrf.protect()``, which reads
+    ``request.form``: Werkzeug would spool every file of the body first. The upload view
+    checks the CSRF token itself, from the header or the form's first field, before it
+    stores a byte. flask-wtf's ``g.csrf_valid`` is how a view says it did the check.
+    """
+    if request.endpoint == "org.upload_attachment":
+        g.csrf_valid = True
 
 
 @workspace.post("/tasks/<int:task_id>/attachments")
