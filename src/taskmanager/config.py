@@ -74,6 +74,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "S3_ACCESS_KEY_ID": "",  # empty: boto3's own chain (environment, instance role)
         "S3_SECRET_ACCESS_KEY": "",
         "S3_PRESIGN_SECONDS": 300,
+        # Self-hosted installs without plans may lift the plans' attachment limits for
+        # every organization (bytes; None keeps each plan's own limit).
+        "ATTACHMENTS_LARGEST_FILE_BYTES": None,
+        "ATTACHMENTS_STORAGE_BYTES": None,
         "JSON_LOGS": False,
         "PREFERRED_URL_SCHEME": "http",
         "BASE_URL": "http://127.0.0.1:5000",

@@ -163,7 +163,9 @@ def test_another_organizations_attachment_pages_are_404(
     assert client.get(f"/o/{slug}/attachments/{theirs['id']}").status_code == 404
     assert client.get(f"/o/{slug}/attachments/{theirs['id']}/preview").status_code == 404
     token = csrf_token(client, task_url(team))
-    deleted = client.post(f"/o/{slug}/attachments/{theirs['id']}/delete", data={"csrf_token": token})
+    deleted = client.post(
+        f"/o/{slug}/attachments/{theirs['id']}/delete", data={"csrf_token": token}
+    )
     assert deleted.status_code == 404
     body, content_type = multipart([("file", "x.txt", b"x")], fields={"csrf_token": token})
     posted = client.post(
@@ -179,7 +181,7 @@ def test_counts_on_the_task_list_and_storage_on_the_org_page(
     client = as_user(team.people["owner"])
     upload_form(client, team, [("file", "a.txt", b"x" * 2048), ("file", "b.txt", b"y" * 1024)])
     listing = client.get(f"/o/{team.org.slug}/projects/{team.project.id}").get_data(as_text=True)
-    assert "2<span class=\"visually-hidden\"> attachments</span>" in listing
+    assert '2<span class="visually-hidden"> attachments</span>' in listing
     home = client.get(f"/o/{team.org.slug}").get_data(as_text=True)
     assert "3.0 KiB of" in home
     assert "100.0 MiB used by attachments" in home

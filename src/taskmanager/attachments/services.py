@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import func
 from sqlalchemy import select
 
@@ -106,16 +107,26 @@ class Usage:
     limit: int | None
 
 
+def attachment_limits(organization: Organization) -> tuple[int | None, int | None]:
+    """(largest file, storage) in bytes for ``organization``: its plan's, unless the
+    deployment lifts them (TASKMANAGER_ATTACHMENTS_LARGEST_FILE_BYTES, ..._STORAGE_BYTES)."""
+    plan = limits_for(organization)
+    config = current_app.config
+    largest = config.get("ATTACHMENTS_LARGEST_FILE_BYTES") or plan.largest_file_bytes
+    storage = config.get("ATTACHMENTS_STORAGE_BYTES") or plan.storage_bytes
+    return largest, storage
+
+
 def usage(organization: Organization) -> Usage:
-    return Usage(used=storage_used(organization.id), limit=limits_for(organization).storage_bytes)
+    return Usage(used=storage_used(organization.id), limit=attachment_limits(organization)[1])
 
 
 def allowance(organization: Organization) -> Allowance:
-    plan = limits_for(organization)
+    largest, storage = attachment_limits(organization)
     remaining = None
-    if plan.storage_bytes is not None:
-        remaining = max(0, plan.storage_bytes - storage_used(organization.id))
-    return Allowance(largest_file=plan.largest_file_bytes, remaining=remaining)
+    if storage is not None:
+        remaining = max(0, storage - storage_used(organization.id))
+    return Allowance(largest_file=largest, remaining=remaining)
 
 
 def admit(*, actor: Membership, declared_length: int | None, files: int = 1) -> Allowance:
@@ -200,9 +211,9 @@ def add_attachment(
         # megabytes cannot both win.
         if organization is None:
             raise NotFound("No such task.")
-        plan = limits_for(organization)
+        storage_limit = attachment_limits(organization)[1]
         total = storage_used(organization_id) + meter.size
-        if plan.storage_bytes is not None and total > plan.storage_bytes:
+        if storage_limit is not None and total > storage_limit:
             raise allowance(organization).storage_full()
         sniffed = sniff(bytes(meter.head))
         attachment = Attachment(
