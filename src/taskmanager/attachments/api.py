@@ -40,7 +40,8 @@ DOWNLOAD_RESPONSES: ResponsesObjectType = {
     200: {
         "description": "The file's bytes, as a download (Content-Disposition: attachment, "
         "nosniff, a sandboxing Content-Security-Policy).",
-        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        # The type sniffed from the bytes (opaque bytes for anything a browser would run).
+        "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
     },
     302: {"description": "With S3 storage: a short-lived presigned URL that serves the file."},
     404: {"description": "Not Found"},
