@@ -241,3 +241,39 @@ def test_an_upload_without_a_file_part_says_how_to_send_one(
         f"/api/v1/tasks/{team.task.id}/attachments", json={"file": "x"}, headers=api.headers
     )
     assert json_body.status_code == 415
+
+
+def test_behind_nginx_local_downloads_are_handed_over_with_x_accel_redirect(
+    app: Flask, team: Any, api_as: Any, tmp_path: Any, monkeypatch: Any
+) -> None:
+    from taskmanager.attachments.storage import LocalStorage
+
+    storage = LocalStorage(str(tmp_path), accel_prefix="/_protected/attachments/")
+    monkeypatch.setitem(app.extensions, "taskmanager.attachments", storage)
+    api = api_as(team.people["member"])
+    created = api.upload(team.task.id, "notes.txt", b"words\n").get_json()
+    answer = api.client.get(created["download_url"], headers=api.headers)
+    [key] = [stored.key for stored in storage.list()]
+    assert answer.headers["X-Accel-Redirect"] == f"/_protected/attachments/{key}"
+    assert answer.data == b""
+    assert answer.headers["Content-Disposition"].startswith("attachment;")
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_any_part_besides_the_file_is_refused_and_nothing_is_kept(
+    team: Any, api_as: Any, local_storage: Any
+) -> None:
+    api = api_as(team.people["member"])
+    url = f"/api/v1/tasks/{team.task.id}/attachments"
+    body, content_type = multipart([("file", "a.png", png()), ("other", "b.txt", b"b")])
+    answer = api.client.post(url, data=body, content_type=content_type, headers=api.headers)
+    assert answer.status_code == 400
+    assert "only the part named 'file'" in answer.get_json()["message"]
+    before, content_type = multipart([("file", "a.png", png())], fields={"extra": "42"})
+    answer = api.client.post(url, data=before, content_type=content_type, headers=api.headers)
+    assert answer.status_code == 400
+    two, content_type = multipart([("file", "a.png", png()), ("file", "b.png", png())])
+    answer = api.client.post(url, data=two, content_type=content_type, headers=api.headers)
+    assert answer.status_code == 400
+    assert list(local_storage.list()) == []
+    assert api.get(f"/tasks/{team.task.id}").get_json()["attachment_count"] == 0

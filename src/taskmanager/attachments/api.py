@@ -18,15 +18,14 @@ from taskmanager.api.http import responses
 from taskmanager.api.http import slice_of
 from taskmanager.api.schemas import PageQuery
 from taskmanager.attachments import services
-from taskmanager.attachments.http import file_parts
 from taskmanager.attachments.http import file_response
 from taskmanager.attachments.http import limit_body
+from taskmanager.attachments.http import only_file
 from taskmanager.attachments.http import sandboxed
 from taskmanager.attachments.models import Attachment
 from taskmanager.attachments.schemas import AttachmentOut
 from taskmanager.attachments.schemas import AttachmentPage
 from taskmanager.attachments.schemas import AttachmentUpload
-from taskmanager.errors import ValidationFailed
 from taskmanager.orgs import services as orgs
 from taskmanager.orgs.models import Membership
 from taskmanager.tasks import services as tasks
@@ -111,17 +110,11 @@ def upload(task_id: int) -> Any:
     me, task = _task(task_id)
     limits = services.admit(actor=me, declared_length=request.content_length)
     limit_body(request, limits)
-    for part in file_parts(request):
-        if part.name == "file" and part.filename is not None:
-            attachment = services.add_attachment(
-                actor=me, task=task, filename=part.filename, chunks=part.chunks, limits=limits
-            )
-            location = f"/api/v1/attachments/{attachment.id}"
-            return attachment_out(attachment), 201, created(location)
-    raise ValidationFailed(
-        "Attach the file as a part named 'file', with its filename.",
-        details={"file": "Send the file as a part named 'file', with a filename."},
+    part = only_file(request)
+    attachment = services.add_attachment(
+        actor=me, task=task, filename=part.filename, chunks=part.chunks, limits=limits
     )
+    return attachment_out(attachment), 201, created(f"/api/v1/attachments/{attachment.id}")
 
 
 @bp.get("/attachments/<int:attachment_id>")

@@ -46,6 +46,45 @@ def file_parts(request: Request) -> Iterator[uploads.Part]:
     return uploads.parts(request.stream, request.mimetype_params.get("boundary", ""))
 
 
+def only_file(request: Request) -> uploads.Part:
+    """The body's one part, named ``file`` with a filename; any other part is refused.
+
+    A part after the file is found when the file's last chunk has been read, inside
+    the storage write: the write fails and nothing is kept.
+
+    Raises:
+        MalformedUpload: no file part, or another part before or after it (400).
+    """
+    parts = file_parts(request)
+    for part in parts:
+        if part.name == "file" and part.filename is not None:
+            return uploads.Part(part.name, part.filename, _then_nothing(part.chunks, parts))
+        raise _unexpected(part)
+    raise uploads.MalformedUpload(
+        "Attach the file as a part named 'file', with its filename.",
+        details={"file": "Send the file as a part named 'file', with a filename."},
+    )
+
+
+def _then_nothing(chunks: Iterator[bytes], parts: Iterator[uploads.Part]) -> Iterator[bytes]:
+    yield from chunks
+    extra = next(parts, None)
+    if extra is not None:
+        raise _unexpected(extra)
+
+
+def _unexpected(part: uploads.Part) -> uploads.MalformedUpload:
+    if part.name == "file":
+        return uploads.MalformedUpload(
+            "Send the file as a file part (with its filename) named 'file', and only one.",
+            details={"file": "Send one file part named 'file', with a filename."},
+        )
+    return uploads.MalformedUpload(
+        f"Send only the part named 'file'; {part.name[:50]!r} is not expected.",
+        details={part.name[:50] or "body": "Unknown part: send only 'file'."},
+    )
+
+
 def file_response(attachment: Attachment, *, inline: bool = False) -> Response:
     """The file as a download (or inline, for a previewable image), with safe headers.
 
