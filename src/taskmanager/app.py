@@ -20,7 +20,9 @@ from taskmanager import security_headers
 from taskmanager import templating
 from taskmanager.accounts import security as account_security
 from taskmanager.accounts import sessions
+from taskmanager.accounts import two_factor_pages
 from taskmanager.accounts.views import bp as accounts_bp
+from taskmanager.api.docs import bp as api_docs_bp
 from taskmanager.attachments import cleanup as attachment_cleanup  # noqa: F401 - a listener
 from taskmanager.attachments import storage as attachment_storage
 from taskmanager.attachments import views as attachment_views  # noqa: F401 - adds its routes
@@ -55,7 +57,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
         title="TaskManager API",
         version="1.0",
         spec_path="/api/v1/openapi.json",
-        docs_path="/api/docs",
+        # The docs page is api/docs.py: APIFlask's loads Swagger UI from a CDN the CSP blocks.
+        docs_path=None,
         json_errors=False,  # errors.py answers every error, JSON under /api/ only
         instance_path=os.environ.get("TASKMANAGER_INSTANCE_PATH") or None,
     )
@@ -74,6 +77,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     rate_limits.init_app(app)
     security_headers.init_app(app)
     account_security.init_app(app)
+    two_factor_pages.init_app(app)
     sessions.init_app(app)
     celery_init_app(app)
     attachment_storage.init_app(app)
@@ -87,6 +91,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     # Project and task pages added their routes to the workspace blueprint on import.
     app.register_blueprint(workspace)
     api.init_app(app)
+    app.register_blueprint(api_docs_bp)
     templating.init_app(app)
     cli.init_app(app)
 

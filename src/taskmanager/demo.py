@@ -19,8 +19,12 @@ from taskmanager.extensions import db
 from taskmanager.orgs import services as orgs
 from taskmanager.orgs.models import Membership
 from taskmanager.orgs.models import Organization
+from taskmanager.orgs.schemas import OrgCreate
 from taskmanager.projects import services as projects
+from taskmanager.projects.schemas import LabelIn
+from taskmanager.projects.schemas import ProjectIn
 from taskmanager.tasks import comments
+from taskmanager.tasks import listing
 from taskmanager.tasks import services as tasks
 from taskmanager.tasks.schemas import CommentFields
 from taskmanager.tasks.schemas import TaskCreate
@@ -46,31 +50,39 @@ def create_demo() -> None:
     if db.session.scalar(select(Organization).where(Organization.slug == "demo-team")):
         return
     with tenancy.system():
-        org = orgs.create_organization(owner=owner, name="Demo team")
+        org = orgs.create_organization(owner=owner, data=OrgCreate(name="Demo team"))
         people = {"owner": owner}
         for role, email, name in TEAM:
             people[role] = _user(email, name)
             db.session.add(Membership(organization_id=org.id, user_id=people[role].id, role=role))
         db.session.commit()
         actor = orgs.member(org.id, owner.id)
-        bug = projects.create_label(actor=actor, name="bug", color="#dc3545")
-        design = projects.create_label(actor=actor, name="design", color="#6f42c1")
+        bug = projects.create_label(actor=actor, data=LabelIn(name="bug", color="#dc3545"))
+        design = projects.create_label(actor=actor, data=LabelIn(name="design", color="#6f42c1"))
         launch = projects.create_project(
-            actor=actor, name="Website launch", description="Everything for the new site."
+            actor=actor,
+            data=ProjectIn(name="Website launch", description="Everything for the new site."),
         )
-        projects.create_project(actor=actor, name="Hiring", description="Our next two engineers.")
+        hiring = projects.create_project(
+            actor=actor, data=ProjectIn(name="Hiring", description="Our next two engineers.")
+        )
         now = utcnow()
         plan = [
-            ("Write the launch announcement", "member", 2, [design.id], "in_progress"),
-            ("Fix the broken signup link", "admin", -1, [bug.id], "todo"),
-            ("Choose the hero image", "owner", 5, [design.id], "todo"),
-            ("Set up the status page", "member", 10, [], "todo"),
-            ("Buy the domain", "owner", None, [], "done"),
+            (launch, "Write the launch announcement", "member", 2, [design.id], "in_progress"),
+            (launch, "Fix the broken signup link", "admin", -1, [bug.id], "todo"),
+            (launch, "Choose the hero image", "owner", 5, [design.id], "todo"),
+            (launch, "Set up the status page", "member", 10, [], "todo"),
+            (launch, "Buy the domain", "owner", None, [], "done"),
+            (hiring, "Write the backend engineer job post", "owner", 3, [], "in_progress"),
+            (hiring, "Shortlist candidates from the referrals", "admin", 7, [], "todo"),
+            (hiring, "Prepare the take-home exercise", "member", 12, [design.id], "todo"),
+            (hiring, "Book interview rooms for next week", "admin", -2, [], "todo"),
+            (hiring, "Agree the salary bands", "owner", None, [], "done"),
         ]
-        for title, who, days, labels, status in plan:
+        for project, title, who, days, labels, status in plan:
             task = tasks.create_task(
                 actor=actor,
-                project=launch,
+                project=project,
                 data=TaskCreate(
                     title=title,
                     description=f"**{title}.** Notes and links go here.",
@@ -81,7 +93,7 @@ def create_demo() -> None:
             )
             if status != "todo":
                 tasks.update_task(actor=actor, task=task, data=TaskUpdate(status=status))
-        first = tasks.list_tasks(project=launch, filters=tasks.TaskFilters()).items[0]
+        first = listing.list_tasks(project=launch, filters=listing.TaskFilters()).items[0]
         member = orgs.member(org.id, people["member"].id)
         comments.add_comment(
             actor=member, task=first, data=CommentFields(body="Draft is in the shared folder.")

@@ -12,7 +12,7 @@ from flask import Flask
 from taskmanager.attachments import jobs
 from taskmanager.attachments.storage import new_key
 from taskmanager.extensions import db
-from taskmanager.imports.models import ScheduleRun
+from taskmanager.schedule import ScheduleRun
 
 
 def _doomed(enqueued: list[Any]) -> list[str]:

@@ -14,9 +14,8 @@ from werkzeug import Response
 from taskmanager.api.bearer import bearer
 from taskmanager.api.bearer import caller
 from taskmanager.api.http import created
+from taskmanager.api.http import paged
 from taskmanager.api.http import responses
-from taskmanager.api.http import slice_of
-from taskmanager.api.schemas import PageQuery
 from taskmanager.attachments import services
 from taskmanager.attachments.http import file_response
 from taskmanager.attachments.http import limit_body
@@ -24,10 +23,11 @@ from taskmanager.attachments.http import only_file
 from taskmanager.attachments.http import sandboxed
 from taskmanager.attachments.models import Attachment
 from taskmanager.attachments.schemas import AttachmentOut
-from taskmanager.attachments.schemas import AttachmentPage
 from taskmanager.attachments.schemas import AttachmentUpload
 from taskmanager.orgs import services as orgs
 from taskmanager.orgs.models import Membership
+from taskmanager.schemas import Page
+from taskmanager.schemas import PageQuery
 from taskmanager.tasks import services as tasks
 from taskmanager.tasks.models import Task
 
@@ -85,11 +85,13 @@ def _attachment(attachment_id: int) -> tuple[Membership, Attachment]:
 @bp.get("/tasks/<int:task_id>/attachments")
 @bp.auth_required(bearer)
 @bp.input(PageQuery, location="query", arg_name="query")
-@bp.output(AttachmentPage)
+@bp.output(Page[AttachmentOut])
 @bp.doc(summary="A task's attachments, oldest first", responses=responses(404, headers=["Link"]))
 def list_attachments(task_id: int, query: PageQuery) -> Any:
-    found = [attachment_out(a) for a in services.list_for_task(_task(task_id)[1])]
-    return slice_of(found, page=query.page, per_page=query.per_page)
+    return paged(
+        services.attachments_query(_task(task_id)[1]), page=query.page, per_page=query.per_page,
+        out=attachment_out,
+    )  # fmt: skip
 
 
 @bp.post("/tasks/<int:task_id>/attachments")

@@ -14,7 +14,7 @@ from taskmanager.attachments.storage import checked
 from taskmanager.attachments.storage import current_storage
 from taskmanager.db import utcnow
 from taskmanager.extensions import db
-from taskmanager.imports.status import record_run
+from taskmanager.schedule import record_run
 
 logger = logging.getLogger(__name__)
 

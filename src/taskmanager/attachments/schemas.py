@@ -7,10 +7,9 @@ from datetime import datetime
 from apiflask.fields import UploadFile
 from pydantic import Field
 
-from taskmanager.api.schemas import In
-from taskmanager.api.schemas import Out
-from taskmanager.api.schemas import PageMeta
-from taskmanager.api.schemas import UserRef
+from taskmanager.accounts.schemas import UserRef
+from taskmanager.schemas import In
+from taskmanager.schemas import Out
 
 
 class AttachmentUpload(In):
@@ -38,7 +37,3 @@ class AttachmentOut(Out):
     uploader: UserRef | None
     created_at: datetime
     download_url: str = Field(description="GET it for the bytes (or a redirect to them).")
-
-
-class AttachmentPage(PageMeta):
-    items: list[AttachmentOut]

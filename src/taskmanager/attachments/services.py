@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from flask import current_app
+from sqlalchemy import Select
 from sqlalchemy import func
 from sqlalchemy import select
 
@@ -26,9 +27,9 @@ from taskmanager.attachments.models import Attachment
 from taskmanager.attachments.storage import current_storage
 from taskmanager.attachments.storage import new_key
 from taskmanager.billing.plans import limits_for
-from taskmanager.errors import DomainError
 from taskmanager.errors import Forbidden
 from taskmanager.errors import NotFound
+from taskmanager.errors import PayloadTooLarge
 from taskmanager.errors import PlanLimitReached
 from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import db
@@ -45,9 +46,7 @@ FORM_OVERHEAD = 64 * 1024
 MAX_FILES_PER_FORM = 20
 
 
-class FileTooLarge(DomainError):
-    status = 413
-    code = "payload_too_large"
+class FileTooLarge(PayloadTooLarge):
     default_message = "That file is larger than your plan allows."
 
 
@@ -250,13 +249,17 @@ def get_attachment(organization_id: int, attachment_id: int) -> Attachment:
     return found
 
 
-def list_for_task(task: Task) -> list[Attachment]:
-    query = (
+def attachments_query(task: Task) -> Select[Attachment]:
+    """The task's attachments, oldest first (the API pages it in SQL)."""
+    return (
         select(Attachment)
         .where(Attachment.task_id == task.id)
         .order_by(Attachment.created_at, Attachment.id)
     )
-    return list(db.session.scalars(query))
+
+
+def list_for_task(task: Task) -> list[Attachment]:
+    return list(db.session.scalars(attachments_query(task)))
 
 
 def counts(task_ids: Iterable[int]) -> dict[int, int]:
