@@ -17,6 +17,7 @@ from taskmanager import health
 from taskmanager import observability
 from taskmanager import rate_limits
 from taskmanager import security_headers
+from taskmanager import static_files
 from taskmanager import templating
 from taskmanager.accounts import security as account_security
 from taskmanager.accounts import sessions
@@ -89,6 +90,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     api.init_app(app)
     app.register_blueprint(api_docs_bp)
     templating.init_app(app)
+    static_files.init_app(app)
     cli.init_app(app)
 
     observability.init_app(app)
