@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from apiflask import APIBlueprint
+from sqlalchemy import inspect
+from sqlalchemy.orm import undefer
 
 from taskmanager import tenancy
 from taskmanager.accounts.models import User
@@ -35,8 +37,13 @@ bp = APIBlueprint("api_tasks", __name__, url_prefix="/api/v1", tag="Tasks")
 
 
 def tasks_out(found: Sequence[Task]) -> list[schemas.TaskOut]:
-    """Tasks as the API shows them, their comment counts fetched in one query."""
-    counts = comments.counts(task.id for task in found)
+    """Tasks as the API shows them.
+
+    Comment counts come with the rows when their query undeferred
+    ``Task.comment_count``; the others are fetched in one query.
+    """
+    missing = {task.id for task in found if "comment_count" in inspect(task).unloaded}
+    counts = comments.counts(missing) if missing else {}
     out = []
     for task in found:
         fields = {
@@ -44,7 +51,9 @@ def tasks_out(found: Sequence[Task]) -> list[schemas.TaskOut]:
             for name in schemas.TaskOut.model_fields
             if name != "comment_count"
         }
-        fields["comment_count"] = counts.get(task.id, 0)
+        fields["comment_count"] = (
+            counts.get(task.id, 0) if task.id in missing else task.comment_count
+        )
         out.append(schemas.TaskOut.model_validate(fields))
     return out
 
@@ -80,8 +89,10 @@ def filters_from(query: schemas.ProjectTaskQuery, user: User) -> services.TaskFi
 
 
 def _task(task_id: int) -> tuple[Membership, Task]:
-    me = orgs.access_for(user=caller(), model=Task, object_id=task_id)
-    return me, services.get_task(me.organization_id, task_id)
+    # The membership and the task in one statement (the task's org is the scope).
+    return orgs.access_with(
+        user=caller(), model=Task, object_id=task_id, options=[undefer(Task.comment_count)]
+    )
 
 
 @bp.get("/tasks")
@@ -179,8 +190,7 @@ def add_comment(task_id: int, data: CommentFields) -> Any:
 
 
 def _comment(comment_id: int) -> tuple[Membership, Comment]:
-    me = orgs.access_for(user=caller(), model=Comment, object_id=comment_id)
-    return me, comments.get_comment(me.organization_id, comment_id)
+    return orgs.access_with(user=caller(), model=Comment, object_id=comment_id)
 
 
 @bp.patch("/comments/<int:comment_id>")

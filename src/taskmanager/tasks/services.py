@@ -19,6 +19,8 @@ from sqlalchemy import Select
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import update
+from sqlalchemy.orm import undefer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from taskmanager.accounts.models import User
 from taskmanager.activity import services as activity
@@ -70,6 +72,8 @@ def assignee_in(organization_id: int, user_id: int | None) -> User | None:
 
 def labels_in(organization_id: int, label_ids: list[int]) -> list[Label]:
     wanted = set(label_ids)
+    if not wanted:
+        return []
     labels = list(
         db.session.scalars(
             select(Label).where(Label.organization_id == organization_id, Label.id.in_(wanted))
@@ -118,6 +122,7 @@ def create_task(*, actor: Membership, project: Project, data: TaskCreate) -> Tas
     task.labels = labels_in(project.organization_id, data.label_ids or [])
     db.session.add(task)
     db.session.flush()
+    set_committed_value(task, "comment_count", 0)  # new: no comments, no query to say so
     activity.record(
         organization_id=task.organization_id, actor=actor.user, verb="task.created",
         subject_type="task", subject_id=task.id, subject_title=task.title, task_id=task.id,
@@ -339,12 +344,15 @@ def _page(
     after: Sequence[object] | None,
 ) -> Page:  # fmt: skip
     per_page = max(1, min(per_page, 100))
-    # The total counts every match, whichever page this is.
-    total = db.session.scalar(select(func.count()).select_from(base.order_by(None).subquery())) or 0
-    # The key values come from the database next to each task, so the next position
-    # is exactly what the database compares (lower(title), the priority rank).
-    query = base.add_columns(*sorting.columns(filters.sort)).order_by(
-        *sorting.order_by(filters.sort)
+    # The total of every match rides on each row (an uncorrelated subquery: PostgreSQL
+    # counts once per statement), so a page is one statement whatever its kind. The key
+    # values come from the database next to each task, so the next position is exactly
+    # what the database compares (lower(title), the priority rank).
+    count = select(func.count()).select_from(base.order_by(None).subquery())
+    query = (
+        base.add_columns(count.scalar_subquery(), *sorting.columns(filters.sort))
+        .order_by(*sorting.order_by(filters.sort))
+        .options(undefer(Task.comment_count))
     )
     number: int | None = None
     if after is not None:
@@ -355,9 +363,11 @@ def _page(
     # One row more than the page tells whether another page follows.
     rows = db.session.execute(query.limit(per_page + 1)).all()
     items = [row[0] for row in rows[:per_page]]
+    # A page past the end has no row to carry the total: counted apart.
+    total = int(rows[0][1]) if rows else db.session.scalar(count) or 0
     next_after = None
     if len(rows) > per_page:
-        next_after = sorting.dump(filters.sort, tuple(rows[per_page - 1])[1:])
+        next_after = sorting.dump(filters.sort, tuple(rows[per_page - 1])[2:])
     return Page(items=items, total=total, page=number, per_page=per_page, next_after=next_after)
 
 
