@@ -28,6 +28,7 @@ from taskmanager.extensions import mail
 from taskmanager.extensions import migrate
 from taskmanager.imports import views as import_views  # noqa: F401 - adds its routes
 from taskmanager.jobs import celery_init_app
+from taskmanager.jsonprovider import OrjsonProvider
 from taskmanager.notifications.views import bp as notifications_bp
 from taskmanager.orgs.views import bp as orgs_bp
 from taskmanager.orgs.workspace import workspace
@@ -56,6 +57,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
         json_errors=False,  # errors.py answers every error, JSON under /api/ only
         instance_path=os.environ.get("TASKMANAGER_INSTANCE_PATH") or None,
     )
+    # A class, not only an instance: Flask-Security subclasses the app's provider class.
+    app.json_provider_class = OrjsonProvider
+    app.json = OrjsonProvider(app)
     # Before any route is added: every <int:...> in a URL is a row id.
     app.url_map.converters["int"] = IdConverter
     overrides = dict(config or {})

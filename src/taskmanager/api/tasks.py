@@ -34,32 +34,48 @@ from taskmanager.tasks.schemas import CommentFields
 from taskmanager.tasks.schemas import TaskUpdate
 
 bp = APIBlueprint("api_tasks", __name__, url_prefix="/api/v1", tag="Tasks")
+# One option object for every request, so the statement built with it is reused.
+WITH_COUNTS = (undefer(Task.comment_count),)
 
 
-def tasks_out(found: Sequence[Task]) -> list[schemas.TaskOut]:
-    """Tasks as the API shows them.
+# TaskOut's fields read straight off a task; the related objects are written out
+# below as the plain values their schemas hold.
+RELATED = frozenset({"project", "assignee", "labels", "comment_count"})
+COLUMNS = tuple(name for name in schemas.TaskOut.model_fields if name not in RELATED)
+
+
+def task_fields(task: Task, comment_count: int) -> dict[str, Any]:
+    """A task as TaskOut's input: plain values, validated in one pass by the schema."""
+    fields = {name: getattr(task, name) for name in COLUMNS}
+    project = task.project
+    fields["project"] = {"id": project.id, "name": project.name}
+    assignee = task.assignee
+    fields["assignee"] = (
+        None if assignee is None else {"id": assignee.id, "name": assignee.display_name}
+    )
+    fields["labels"] = [
+        {"id": label.id, "name": label.name, "color": label.color} for label in task.labels
+    ]
+    fields["comment_count"] = comment_count
+    return fields
+
+
+def tasks_out(found: Sequence[Task]) -> list[dict[str, Any]]:
+    """Tasks as the API shows them (TaskOut's fields).
 
     Comment counts come with the rows when their query undeferred
     ``Task.comment_count``; the others are fetched in one query.
     """
     missing = {task.id for task in found if "comment_count" in inspect(task).unloaded}
     counts = comments.counts(missing) if missing else {}
-    out = []
-    for task in found:
-        fields = {
-            name: getattr(task, name)
-            for name in schemas.TaskOut.model_fields
-            if name != "comment_count"
-        }
-        fields["comment_count"] = (
-            counts.get(task.id, 0) if task.id in missing else task.comment_count
-        )
-        out.append(schemas.TaskOut.model_validate(fields))
-    return out
+    return [
+        task_fields(task, counts.get(task.id, 0) if task.id in missing else task.comment_count)
+        for task in found
+    ]
 
 
 def task_response(task: Task, status: int = 200) -> tuple[schemas.TaskOut, int, dict[str, str]]:
-    return tasks_out([task])[0], status, etag(task.version)
+    return schemas.TaskOut.model_validate(tasks_out([task])[0]), status, etag(task.version)
 
 
 def task_page(page: services.Page, query: schemas.ProjectTaskQuery) -> Any:
@@ -90,9 +106,7 @@ def filters_from(query: schemas.ProjectTaskQuery, user: User) -> services.TaskFi
 
 def _task(task_id: int) -> tuple[Membership, Task]:
     # The membership and the task in one statement (the task's org is the scope).
-    return orgs.access_with(
-        user=caller(), model=Task, object_id=task_id, options=[undefer(Task.comment_count)]
-    )
+    return orgs.access_with(user=caller(), model=Task, object_id=task_id, options=WITH_COUNTS)
 
 
 @bp.get("/tasks")

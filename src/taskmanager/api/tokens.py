@@ -26,6 +26,7 @@ from flask_security import hash_password
 from flask_security import verify_and_update_password
 from jwt import ExpiredSignatureError
 from jwt import PyJWTError
+from sqlalchemy import bindparam
 from sqlalchemy import select
 
 from taskmanager.accounts.models import User
@@ -205,6 +206,19 @@ def revoke(*, refresh_token: str) -> None:
     db.session.commit()
 
 
+# The family's check and the user in one statement, which every API request runs:
+# built once, with bound parameters.
+_CALLER = (
+    select(User)
+    .join(TokenFamily, TokenFamily.user_id == User.id)
+    .where(
+        TokenFamily.id == bindparam("family"),
+        TokenFamily.revoked_at.is_(None),
+        User.id == bindparam("user"),
+    )
+)
+
+
 def authenticate(token: str) -> User:
     """The user a bearer token (access JWT or personal token) speaks for.
 
@@ -227,16 +241,7 @@ def authenticate(token: str) -> User:
     subject = claims.get("sub")
     if not isinstance(subject, str) or not subject.isdigit():
         raise Unauthorized("The token is not valid.")
-    # The family's check and the user in one statement: every API request pays it.
-    user = db.session.scalar(
-        select(User)
-        .join(TokenFamily, TokenFamily.user_id == User.id)
-        .where(
-            TokenFamily.id == claims["fam"],
-            TokenFamily.revoked_at.is_(None),
-            User.id == int(subject),
-        )
-    )
+    user = db.session.scalar(_CALLER, {"family": claims["fam"], "user": int(subject)})
     if user is None:
         raise Unauthorized("This sign-in was revoked; sign in again.")
     if not user.active:

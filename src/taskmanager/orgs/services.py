@@ -7,12 +7,17 @@ the request to that organization.
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
+from collections.abc import Hashable
 from collections.abc import Sequence
 from typing import Any
 from typing import TypeVar
+from typing import cast
 
+from sqlalchemy import Select
+from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.sql.base import ExecutableOption
@@ -74,6 +79,17 @@ def access(*, user: User, slug: str | None = None, org_id: int | None = None) ->
     return membership
 
 
+@functools.cache
+def _membership_with(model: Any, options: tuple[ExecutableOption, ...]) -> Select[Any]:
+    # Every API request by id runs one of these: built once per model, bound per call.
+    return (
+        select(Membership, model)
+        .join(model, model.organization_id == Membership.organization_id)
+        .where(model.id == bindparam("object_id"), Membership.user_id == bindparam("user_id"))
+        .options(*options)
+    )
+
+
 def access_with(
     *,
     user: User,
@@ -90,17 +106,11 @@ def access_with(
     Raises:
         NotFound: no such row, or it belongs to an organization the user is not in.
     """
-    table: Any = model  # every TenantScoped model has an integer ``id``
-    query = (
-        select(Membership, table)
-        .join(table, table.organization_id == Membership.organization_id)
-        .where(table.id == object_id, Membership.user_id == user.id)
-        .options(*options)
-    )
+    query = _membership_with(cast(Hashable, model), tuple(options))
     # The join to the caller's own membership is this statement's tenant filter: the
     # net cannot know the scope yet, it is what the statement finds out.
     with tenancy.system():
-        found = db.session.execute(query).first()
+        found = db.session.execute(query, {"object_id": object_id, "user_id": user.id}).first()
     if found is None:
         raise NotFound()
     membership: Membership = found[0]
