@@ -21,6 +21,7 @@ from taskmanager import templating
 from taskmanager.accounts import security as account_security
 from taskmanager.accounts import sessions
 from taskmanager.accounts.views import bp as accounts_bp
+from taskmanager.api.docs import bp as api_docs_bp
 from taskmanager.db import IdConverter
 from taskmanager.extensions import csrf
 from taskmanager.extensions import db
@@ -53,7 +54,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
         title="TaskManager API",
         version="1.0",
         spec_path="/api/v1/openapi.json",
-        docs_path="/api/docs",
+        # The docs page is api/docs.py: APIFlask's loads Swagger UI from a CDN the CSP blocks.
+        docs_path=None,
         json_errors=False,  # errors.py answers every error, JSON under /api/ only
         instance_path=os.environ.get("TASKMANAGER_INSTANCE_PATH") or None,
     )
@@ -87,6 +89,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     # Project and task pages added their routes to the workspace blueprint on import.
     app.register_blueprint(workspace)
     api.init_app(app)
+    app.register_blueprint(api_docs_bp)
     templating.init_app(app)
     cli.init_app(app)
 
