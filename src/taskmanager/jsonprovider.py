@@ -44,4 +44,5 @@ class OrjsonProvider(DefaultJSONProvider):
             return cast(Response, super().response(*args, **kwargs))  # indented, for people
         obj = self._prepare_response_obj(args, kwargs)
         body = orjson.dumps(obj, default=self._default, option=OPTIONS) + b"\n"
-        return cast(Response, self._app.response_class(body, mimetype=self.mimetype))
+        response_class: Any = self._app.response_class
+        return cast(Response, response_class(body, mimetype=self.mimetype))
