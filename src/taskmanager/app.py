@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -93,6 +94,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     templating.init_app(app)
     cli.init_app(app)
 
+    # Flask asks ``inspect`` whether each hook and view is a coroutine function on every
+    # request (about twenty here); the answer never changes.
+    app.ensure_sync = functools.lru_cache(maxsize=1024)(app.ensure_sync)  # type: ignore[method-assign]
     observability.init_app(app)
     if app.config["PROXY_COUNT"]:
         count = int(app.config["PROXY_COUNT"])

@@ -18,7 +18,6 @@ from flask import Response
 from flask import g
 from flask import has_request_context
 from flask import request
-from flask_login import current_user
 
 from foundations.middleware import REQUEST_ID_KEY
 from foundations.middleware import LoggingMiddleware
@@ -86,8 +85,11 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def remember_user(response: Response) -> Response:
         # Read by the access log once the response is sent; the id only, never the email.
-        if current_user and current_user.is_authenticated:
-            request.environ[USER_KEY] = current_user.id
+        # Only a user sign-in already loaded (Flask-Login keeps it in g): a probe must
+        # not load one for its log line.
+        user = g.get("_login_user")
+        if user is not None and user.is_authenticated:
+            request.environ[USER_KEY] = user.id
         return response
 
     access_log = logging.getLogger(ACCESS_LOGGER)
