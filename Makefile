@@ -58,6 +58,11 @@ FUZZ_ARGS ?= --max-examples 100 --max-steps 10 --min-requests 10000
 fuzz: install services
 	$(PY) scripts/fuzz.py $(FUZZ_ARGS)
 
+# quality.md P1-P5: the product against bench/baseline/ (raw WSGI + psycopg 3), side by
+# side; writes bench/RESULTS.md and its charts. ARGS=--quick: 1k tasks, one short run.
+bench: install system-deps services
+	$(PY) -m bench $(ARGS)
+
 bench-layers: install
 	$(PY) -m foundations.bench
 

@@ -259,6 +259,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float)
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--no-report", action="store_true")
+    parser.add_argument(
+        "--merge", action="store_true", help="add these sizes to bench/results.json's others"
+    )
     args = parser.parse_args(argv)
     args.sizes = args.sizes or (["1k"] if args.quick else list(data.SIZES))
     args.servers = args.servers or (["gunicorn"] if args.quick else ["gunicorn", "granian"])
@@ -274,6 +277,9 @@ def main(argv: list[str] | None = None) -> None:
         "machine": machine(), "runs": args.runs, "seconds": args.seconds,
         "connections": CONNECTIONS, "workers": WORKERS, "datasets": {},
     }  # fmt: skip
+    if args.merge and RESULTS.exists():
+        results["datasets"] = json.loads(RESULTS.read_text())["datasets"]
+        results["command"] += " (merged into the earlier sizes' results)"
     with private_redis() as redis_url:
         for size in args.sizes:
             dataset = data.ensure(size, log=say)

@@ -9,8 +9,9 @@ and the same JSON body and headers:
   the caller's membership joined to the task with its project, assignee and comment
   count (one), its labels (one).
 - ``GET /api/v1/projects/<id>/tasks?per_page=N&page=P``: token, membership with the
-  project (one), the page with assignee, comment counts and the total as a window
-  count (one; a page past the end counts apart), the page's labels (one); Link header
+  project (one), the page with assignee, comment counts and the total as an
+  uncorrelated subquery (one; a page past the end counts apart), the page's labels
+  (one); Link header
   and a signed ``next_cursor``.
 - ``POST /api/v1/projects/<id>/tasks``: token, membership with the project, the next
   position in the column, the task row, its activity row, one transaction.
@@ -95,11 +96,12 @@ SQL = {
                t.status, t.priority, t.position, t.due_at, u.id, u.name, u.email,
                t.created_by_id, t.completed_at, t.created_at, t.updated_at, t.version,
                (SELECT count(*) FROM comments c WHERE c.task_id = t.id),
-               count(*) OVER ()
+               (SELECT count(*) FROM tasks WHERE project_id = %(project)s
+                AND organization_id = %(org)s)
         FROM tasks t JOIN projects p ON p.id = t.project_id
         LEFT JOIN users u ON u.id = t.assignee_id
-        WHERE t.project_id = %s AND t.organization_id = %s
-        ORDER BY t.position, t.id LIMIT %s OFFSET %s""",
+        WHERE t.project_id = %(project)s AND t.organization_id = %(org)s
+        ORDER BY t.position, t.id LIMIT %(limit)s OFFSET %(offset)s""",
     "count": "SELECT count(*) FROM tasks WHERE project_id = %s AND organization_id = %s",
     "next_position": """
         SELECT coalesce(max(position), -1) + 1 FROM tasks
@@ -260,7 +262,8 @@ class Baseline:
                 raise Refused("404 NOT FOUND", "not_found", "No such project.")
             org = member[0]
             offset = (page - 1) * per_page
-            rows = cur.execute(SQL["page"], (project_id, org, per_page + 1, offset)).fetchall()
+            page_of = {"project": project_id, "org": org, "limit": per_page + 1, "offset": offset}
+            rows = cur.execute(SQL["page"], page_of).fetchall()
             if rows:
                 total = rows[0][19]
             else:
