@@ -138,7 +138,7 @@ def private_redis() -> Iterator[str]:
 
 def wrk(url: str, script: str, env: dict[str, str], seconds: float) -> dict[str, Any]:
     command = [
-        shutil.which("wrk") or "/usr/bin/wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds:g}s",
+        shutil.which("wrk") or "/usr/bin/wrk", "-t1", f"-c{CONNECTIONS}", f"-d{max(1, round(seconds))}s",
         "--latency", "--timeout", "10s", "-s", str(LUA / script), url,
     ]  # fmt: skip
     if shutil.which("taskset"):
