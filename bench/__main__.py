@@ -138,8 +138,9 @@ def private_redis() -> Iterator[str]:
 
 def wrk(url: str, script: str, env: dict[str, str], seconds: float) -> dict[str, Any]:
     command = [
-        shutil.which("wrk") or "/usr/bin/wrk", "-t1", f"-c{CONNECTIONS}", f"-d{max(1, round(seconds))}s",
-        "--latency", "--timeout", "10s", "-s", str(LUA / script), url,
+        shutil.which("wrk") or "/usr/bin/wrk", "-t1", f"-c{CONNECTIONS}",
+        f"-d{max(1, round(seconds))}s", "--latency", "--timeout", "10s",
+        "-s", str(LUA / script), url,
     ]  # fmt: skip
     if shutil.which("taskset"):
         command = ["taskset", "-c", str(WRK_CORE), *command]

@@ -18,9 +18,11 @@ from taskmanager import health
 from taskmanager import observability
 from taskmanager import rate_limits
 from taskmanager import security_headers
+from taskmanager import static_files
 from taskmanager import templating
 from taskmanager.accounts import security as account_security
 from taskmanager.accounts import sessions
+from taskmanager.accounts import two_factor_pages
 from taskmanager.accounts.views import bp as accounts_bp
 from taskmanager.api.docs import bp as api_docs_bp
 from taskmanager.db import IdConverter
@@ -78,6 +80,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     rate_limits.init_app(app)
     security_headers.init_app(app)
     account_security.init_app(app)
+    two_factor_pages.init_app(app)
     sessions.init_app(app)
     celery_init_app(app)
     errors.init_app(app)
@@ -92,6 +95,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     api.init_app(app)
     app.register_blueprint(api_docs_bp)
     templating.init_app(app)
+    static_files.init_app(app)
     cli.init_app(app)
 
     # Flask asks ``inspect`` whether each hook and view is a coroutine function on every
