@@ -39,7 +39,8 @@ def ratio_of(endpoint: dict[str, list[dict[str, Any]]]) -> tuple[float, list[flo
     product = endpoint["product"]
     reference = endpoint.get("baseline") or endpoint[OTHER]
     ratios = [p["rps"] / r["rps"] for p, r in zip(product, reference, strict=False) if r["rps"]]
-    return statistics.median(ratios), ratios
+    # A run pair whose reference answered nothing (timeouts) has no ratio.
+    return (statistics.median(ratios) if ratios else float("nan")), ratios
 
 
 def rows(results: dict[str, Any]) -> list[str]:
@@ -67,7 +68,7 @@ def rows(results: dict[str, Any]) -> list[str]:
                     f"{_median(reference, 'rps'):.0f} ({_spread(reference, 'rps')}) | "
                     f"{ratio:.2f} ({', '.join(f'{r:.2f}' for r in ratios)}) | ≥ {minimum:.2f} | "
                     f"{'pass' if passed else 'FAIL'} | {cpu_p:.2f} | {cpu_r:.2f} | "
-                    f"{cpu_p / cpu_r:.1f} | {_median(product, 'p50_ms'):.1f}/"
+                    f"{cpu_p / cpu_r if cpu_r else float('nan'):.1f} | {_median(product, 'p50_ms'):.1f}/"
                     f"{_median(product, 'p99_ms'):.1f} |"
                 )
     return lines
