@@ -22,6 +22,30 @@ def test_readyz_names_the_broker_when_it_is_unreachable(app, tmp_path):
     assert "database" not in response.json["failed"]
 
 
+def test_livez_with_a_session_cookie_runs_no_sql(app, as_user, make_user):
+    from sqlalchemy import event
+
+    from taskmanager.extensions import db
+
+    client = as_user(make_user())
+    assert client.get("/dashboard").status_code == 200  # the cookie is live
+    seen = []
+    with app.app_context():
+        engine = db.engines[None]
+
+    def count(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = client.get("/livez")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    assert seen == []
+
+
 def test_readyz_answers_503_at_once_while_the_process_drains(app, client):
     from taskmanager.health import DRAINING
     from taskmanager.health import start_draining
