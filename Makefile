@@ -9,7 +9,7 @@ export FLASK_APP := taskmanager
 # Everything the embedded default writes (SQLite files, outbox, uploads) lives here.
 export TASKMANAGER_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: install run stack load test lint fmt system-deps services bench bench-layers compare fuzz clean
+.PHONY: install run stack load test lint fmt system-deps services bench bench-layers compare fuzz verify clean
 
 # Two install levels: `make run` needs only the app (a newcomer's first start stays
 # short); the tests, linters and the comparison's three frameworks come with `make test`.
@@ -70,6 +70,19 @@ FUZZ_ARGS ?= --max-examples 100 --max-steps 10 --min-requests 10000
 
 fuzz: install services
 	$(PY) scripts/fuzz.py $(FUZZ_ARGS)
+
+# quality.md R1-R20: the static checks (bandit, local semgrep rules) run here, in their
+# own venv so semgrep's pins stay out of the app's; verify/RESULTS.md names, for every
+# R id, its figures and command, or the tests of `make test` that prove it.
+VERIFY_VENV ?= .venv-verify
+
+$(VERIFY_VENV)/.installed:
+	python3 -m venv $(VERIFY_VENV)
+	$(VERIFY_VENV)/bin/pip install --quiet "bandit>=1.7" "semgrep>=1.50"
+	touch $@
+
+verify: install $(VERIFY_VENV)/.installed
+	$(PY) scripts/verify.py --tools $(VERIFY_VENV)/bin
 
 bench-layers: install
 	$(PY) -m foundations.bench

@@ -13,7 +13,9 @@ from taskmanager import api
 from taskmanager import cli
 from taskmanager import config as config_module
 from taskmanager import errors
+from taskmanager import guards
 from taskmanager import health
+from taskmanager import links
 from taskmanager import observability
 from taskmanager import rate_limits
 from taskmanager import security_headers
@@ -24,6 +26,9 @@ from taskmanager.accounts import sessions
 from taskmanager.accounts import two_factor_pages
 from taskmanager.accounts.views import bp as accounts_bp
 from taskmanager.api.docs import bp as api_docs_bp
+from taskmanager.attachments import cleanup as attachment_cleanup  # noqa: F401 - a listener
+from taskmanager.attachments import storage as attachment_storage
+from taskmanager.attachments import views as attachment_views  # noqa: F401 - adds its routes
 from taskmanager.db import IdConverter
 from taskmanager.extensions import csrf
 from taskmanager.extensions import db
@@ -50,7 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     Raises:
         ConfigError: production settings are missing; the message names the variable.
     """
-    app = APIFlask(
+    app = links.App(
         __name__,
         title="TaskManager API",
         version="1.0",
@@ -72,12 +77,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
     mail.init_app(app)
     csrf.init_app(app)
+    guards.init_app(app)
     rate_limits.init_app(app)
     security_headers.init_app(app)
     account_security.init_app(app)
     two_factor_pages.init_app(app)
     sessions.init_app(app)
     celery_init_app(app)
+    attachment_storage.init_app(app)
     errors.init_app(app)
 
     health.init_app(app)
