@@ -21,6 +21,8 @@ from taskmanager import templating
 from taskmanager.accounts import security as account_security
 from taskmanager.accounts import sessions
 from taskmanager.accounts.views import bp as accounts_bp
+from taskmanager.billing import stripe_client
+from taskmanager.billing.views import bp as billing_bp  # also adds the billing pages
 from taskmanager.db import IdConverter
 from taskmanager.extensions import csrf
 from taskmanager.extensions import db
@@ -62,6 +64,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     overrides["_EXPLICIT"] = {key: True for key in overrides}
     config_module.load(app, overrides)
     config_module.validate(app.config)
+    stripe_client.init_app(app)
     os.makedirs(app.instance_path, exist_ok=True)
 
     db.init_app(app)
@@ -80,6 +83,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(orgs_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(billing_bp)
     # Project and task pages added their routes to the workspace blueprint on import.
     app.register_blueprint(workspace)
     api.init_app(app)

@@ -15,25 +15,27 @@ from flask import request
 from werkzeug import Response
 
 from taskmanager.errors import Conflict
+from taskmanager.errors import PlanLimitReached
 from taskmanager.errors import ValidationFailed
 
 
 def form_action(action: Callable[[], Any], *, success: str, back: str) -> Response:
     """Run ``action``; flash the outcome and go back to ``back`` (303, as after a POST).
 
-    Input problems (ValidationFailed, Conflict) are the user's to fix, so they come
-    back as a message on the page; NotFound and Forbidden go to the error pages.
+    Input problems (ValidationFailed, Conflict) and a full plan are the user's to fix,
+    so they come back as a message on the page; NotFound and Forbidden go to the
+    error pages.
     """
     try:
         action()
-    except (ValidationFailed, Conflict) as error:
+    except (ValidationFailed, Conflict, PlanLimitReached) as error:
         flash(describe(error), "danger")
     else:
         flash(success, "success")
     return redirect(back, 303)
 
 
-def describe(error: ValidationFailed | Conflict) -> str:
+def describe(error: ValidationFailed | Conflict | PlanLimitReached) -> str:
     if error.details and isinstance(error, ValidationFailed):
         fields = "; ".join(
             f"{name.replace('_', ' ')}: {text}" for name, text in error.details.items()

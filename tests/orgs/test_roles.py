@@ -23,12 +23,13 @@ PAGE_ACTIONS = {
     Action.MANAGE_MEMBERS: ("POST", "/invitations", {"email": "new@example.com", "role": "member"}),
     Action.MANAGE_OWNERS: ("POST", "/invitations", {"email": "boss@example.com", "role": "owner"}),
     Action.MANAGE_ORGANIZATION: ("POST", "/rename", {"name": "Renamed"}),
+    Action.MANAGE_BILLING: ("GET", "/billing", None),
 }
 CASES = [(role, action) for role in Role for action in Action if action in PAGE_ACTIONS]
 
 
 def test_every_policy_action_has_a_page_case():
-    missing = set(Action) - set(PAGE_ACTIONS) - {Action.MANAGE_BILLING}
+    missing = set(Action) - set(PAGE_ACTIONS)
     assert not missing, f"add page cases for {missing}"
 
 

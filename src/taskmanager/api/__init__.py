@@ -31,13 +31,14 @@ from taskmanager.api.cookieless import PageSessions
 from taskmanager.api.http import refuse_nul
 from taskmanager.api.http import require_object
 from taskmanager.api.schemas import Error
+from taskmanager.billing import api as billing_api
 from taskmanager.errors import HTTP_CODES
 from taskmanager.errors import ValidationFailed
 from taskmanager.errors import error_response
 from taskmanager.extensions import csrf
 from taskmanager.rate_limits import limiter_for
 
-BLUEPRINTS = (auth.bp, orgs.bp, projects.bp, tasks.bp, jobs.bp)
+BLUEPRINTS = (auth.bp, orgs.bp, projects.bp, tasks.bp, jobs.bp, billing_api.bp)
 NAMES = frozenset(blueprint.name for blueprint in BLUEPRINTS)
 AUDIENCE = "taskmanager-api"
 MULTIPART = "multipart/form-data"

@@ -154,7 +154,7 @@ def list_invitations(org_id: int, query: schemas.PageQuery) -> Any:
 @bp.output(schemas.InvitationOut, status_code=201)
 @bp.doc(
     summary="Invite someone by email",
-    responses=responses(403, 404, 409, status=201, headers=["Location"]),
+    responses=responses(402, 403, 404, 409, status=201, headers=["Location"]),
 )
 def invite(org_id: int, data: schemas.InvitationIn) -> Any:
     invitation = invitations.invite(
@@ -179,7 +179,7 @@ def revoke_invitation(org_id: int, invitation_id: int) -> tuple[str, int]:
 @bp.output(schemas.OrgOut, status_code=201)
 @bp.doc(
     summary="Join an organization with an invitation's token",
-    responses=responses(403, 404, 409, status=201, headers=["Location"]),
+    responses=responses(402, 403, 404, 409, status=201, headers=["Location"]),
 )
 def accept_invitation(data: schemas.AcceptIn) -> Any:
     invitation = invitations.find_by_token(data.token)

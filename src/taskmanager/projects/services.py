@@ -8,6 +8,8 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from taskmanager.activity import services as activity
+from taskmanager.billing.usage import Limit
+from taskmanager.billing.usage import require_room
 from taskmanager.concurrency import check_version
 from taskmanager.errors import Conflict
 from taskmanager.errors import NotFound
@@ -45,6 +47,7 @@ def get_project(organization_id: int, project_id: int) -> Project:
 
 def create_project(*, actor: Membership, name: str, description: str = "") -> Project:
     require(actor.role, Action.MANAGE_PROJECTS)
+    require_room(actor.organization, Limit.PROJECTS)
     project = Project(
         organization_id=actor.organization_id,
         name=_name(name, limit=120),
@@ -70,6 +73,7 @@ def update_project(
     Raises:
         StaleVersion: ``expected_version`` is not the project's current version.
         ValidationFailed: an empty or overlong name.
+        PlanLimitReached: unarchiving past the plan's active projects.
     """
     require(actor.role, Action.MANAGE_PROJECTS)
     check_version(project, expected_version, noun="project")
@@ -80,6 +84,8 @@ def update_project(
     if description is not None and description.strip() != project.description:
         changes["description"] = [project.description, description.strip()[:5000]]
         project.description = description.strip()[:5000]
+    if archived is False and project.archived:
+        require_room(actor.organization, Limit.PROJECTS)  # an active project counts again
     if archived is not None and archived != project.archived:
         changes["archived"] = [project.archived, archived]
         project.archived = archived

@@ -14,6 +14,7 @@ from flask_security import current_user
 from werkzeug import Response
 
 from taskmanager.errors import Conflict
+from taskmanager.errors import PlanLimitReached
 from taskmanager.errors import ValidationFailed
 from taskmanager.orgs import services as orgs
 from taskmanager.orgs.workspace import membership
@@ -41,7 +42,7 @@ def create_project() -> Response:
             name=request.form.get("name", ""),
             description=request.form.get("description", ""),
         )
-    except ValidationFailed as error:
+    except (ValidationFailed, PlanLimitReached) as error:
         flash(describe(error), "danger")
         return redirect(url_for("org.home"), 303)
     flash(f"Project {project.name} created.", "success")
