@@ -64,7 +64,7 @@ def test_the_fifth_member_fits_and_the_sixth_is_refused_on_the_page(app, org, ow
 
 
 def test_pending_invitations_hold_seats_in_the_api(app, org, owner, make_user, api):
-    for n in range(2):
+    for _ in range(2):
         add_member(app, org, make_user(), "member")  # 3 members
     for n in range(2):  # 2 pending invitations: 5 seats taken
         response = api.post(
@@ -140,7 +140,7 @@ def test_a_lapsed_subscription_keeps_data_readable_and_blocks_only_growth(
     plan_of(org, "pro", "active")
     for n in range(5):
         make_project(app, org, name=f"Pro project {n}")
-    for n in range(6):
+    for _ in range(6):
         add_member(app, org, make_user(), "member")
     plan_of(org, "pro", status)
 
@@ -172,7 +172,7 @@ def test_accepting_an_invitation_sent_under_pro_is_refused_once_over_free(
     app, org, owner, make_user, as_user, plan_of
 ):
     plan_of(org, "pro", "active")
-    for n in range(5):
+    for _ in range(5):
         add_member(app, org, make_user(), "member")  # 6 members
     late = make_user(email="late@example.com")
     post(as_user(owner), f"/o/{org.slug}/invitations", {"email": late.email, "role": "member"})
