@@ -9,6 +9,10 @@ export FLASK_APP := taskmanager
 # Everything the embedded default writes (SQLite files, outbox, uploads) lives here.
 export TASKMANAGER_INSTANCE_PATH ?= $(CURDIR)/instance
 
+# TASKMANAGER_STRIPE_FAKE=1 make run also starts the local fake of Stripe, so an
+# upgrade can be clicked through (billing/fake.py); otherwise billing is off.
+RUN_PROCESSES := $(if $(filter 1 true yes,$(TASKMANAGER_STRIPE_FAKE)),,web worker beat)
+
 .PHONY: install run test lint fmt system-deps services bench bench-layers compare fuzz clean
 
 $(VENV)/.installed: pyproject.toml $(wildcard comparison/requirements.txt)
@@ -25,7 +29,7 @@ run: install
 	$(BIN)/flask demo
 	@echo "TaskManager: http://127.0.0.1:$(PORT)  (Ctrl-C stops web, worker and beat)"
 	PATH="$(CURDIR)/$(BIN):$$PATH" TASKMANAGER_BASE_URL=http://127.0.0.1:$(PORT) \
-		$(BIN)/honcho --procfile Procfile.dev start --port $(PORT)
+		$(BIN)/honcho --procfile Procfile.dev start --port $(PORT) $(RUN_PROCESSES)
 
 system-deps:
 	scripts/ensure-system.sh

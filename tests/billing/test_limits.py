@@ -150,7 +150,7 @@ def test_a_lapsed_subscription_keeps_data_readable_and_blocks_only_growth(
     assert api.get(f"/orgs/{org.id}/members").get_json()["total"] == 7
     page = as_user(owner).get(f"/o/{org.slug}").get_data(as_text=True)
     assert "Pro project 4" in page
-    assert f"Free limits apply: subscription {status}" in page
+    assert f"Free limits apply: subscription {status.replace('_', ' ')}" in page
     # Work inside existing projects goes on.
     project_id = projects["items"][0]["id"]
     assert api.post(f"/projects/{project_id}/tasks", {"title": "Still working"}).status_code == 201

@@ -12,6 +12,7 @@ from flask import current_app
 
 from taskmanager.billing import stripe_client
 from taskmanager.billing.plans import ACTIVE_STATES
+from taskmanager.billing.plans import ENDED_STATES as ENDED
 from taskmanager.billing.plans import PlanName
 from taskmanager.errors import Conflict
 from taskmanager.errors import DomainError
@@ -56,6 +57,12 @@ def start_checkout(*, actor: Membership) -> str:
     org = actor.organization
     if org.plan == PlanName.PRO and org.subscription_status in ACTIVE_STATES:
         raise Conflict("This organization is already on Pro. Use Manage billing to change it.")
+    if org.subscription_status not in (None, *ENDED):
+        # past_due, unpaid, incomplete: the subscription exists and wants a working card.
+        raise Conflict(
+            "This organization already has a subscription waiting for payment: use Manage "
+            "billing to update the card."
+        )
     back = billing_url(org.slug)
     params: dict[str, object] = {
         "mode": "subscription",

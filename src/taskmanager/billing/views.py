@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import ItemsView
+from typing import Any
+from urllib.parse import urlsplit
+
 from flask import Blueprint
 from flask import current_app
 from flask import flash
@@ -24,6 +28,7 @@ from taskmanager.orgs.workspace import membership
 from taskmanager.orgs.workspace import workspace
 from taskmanager.policy import Action
 from taskmanager.policy import require
+from taskmanager.security_headers import CONTENT_SECURITY_POLICY
 
 bp = Blueprint("billing", __name__)
 
@@ -61,6 +66,32 @@ def _hand_off(start: str) -> Response:
         flash(error.message, "danger")
         return redirect(url_for("org.billing"), 303)
     return redirect(target, 303)
+
+
+class _PolicyWithStripePages(dict[str, Any]):
+    """The app's CSP, plus Stripe's hosted pages as form targets, read per response.
+
+    The Upgrade and Manage forms post here and are redirected to Stripe; browsers
+    check ``form-action`` on that redirect too, so the billing page must name Stripe's
+    origin (or the fake's, whose port is only known once it runs).
+    """
+
+    def items(self) -> ItemsView[str, Any]:  # type: ignore[override]
+        policy = dict(CONTENT_SECURITY_POLICY)
+        base = str(current_app.config["STRIPE_API_BASE"])
+        if urlsplit(base).hostname == "api.stripe.com":
+            targets = "https://checkout.stripe.com https://billing.stripe.com"
+        else:
+            parts = urlsplit(base)
+            targets = f"{parts.scheme}://{parts.netloc}"
+        policy["form-action"] = f"{policy['form-action']} {targets}"
+        return policy.items()
+
+
+# flask-talisman reads per-view options from this attribute (its decorator sets it too).
+billing.talisman_view_options = {  # type: ignore[attr-defined]
+    "content_security_policy": _PolicyWithStripePages()
+}
 
 
 @workspace.post("/billing/upgrade")

@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 
 from taskmanager import tenancy
 from taskmanager.billing.models import ProcessedWebhookEvent
+from taskmanager.billing.plans import ENDED_STATES
 from taskmanager.billing.plans import PlanName
 from taskmanager.billing.services import billing_url
 from taskmanager.errors import ValidationFailed
@@ -38,7 +39,7 @@ from taskmanager.orgs.models import Organization
 from taskmanager.policy import Role
 
 TOLERANCE_SECONDS = 300
-ENDED = frozenset({"canceled", "incomplete_expired"})
+ENDED = ENDED_STATES
 # Breaks ties between two states reported in the same second: the later in a
 # subscription's life wins.
 _RANK = {"incomplete": 0, "trialing": 1, "active": 2, "past_due": 3, "unpaid": 4, "paused": 4}
