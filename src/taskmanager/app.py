@@ -21,6 +21,7 @@ from taskmanager import templating
 from taskmanager.accounts import security as account_security
 from taskmanager.accounts import sessions
 from taskmanager.accounts.views import bp as accounts_bp
+from taskmanager.admin import init_app as admin_init_app
 from taskmanager.billing import stripe_client
 from taskmanager.billing.views import bp as billing_bp  # also adds the billing pages
 from taskmanager.db import IdConverter
@@ -87,6 +88,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     # Project and task pages added their routes to the workspace blueprint on import.
     app.register_blueprint(workspace)
     api.init_app(app)
+    admin_init_app(app)
     templating.init_app(app)
     cli.init_app(app)
 
