@@ -170,6 +170,7 @@ def test_the_dashboard_counts_and_charts_the_last_30_days(app, as_user, staff, t
 def test_organizations_show_plan_usage_and_subscription(app, as_user, staff, team):
     html = as_user(staff).get("/admin/organization/").get_data(as_text=True)
     assert "Acme" in html and "4/5 members" in html and "1/3 projects" in html
+    assert f"{team.people['owner'].email} (owner)" in html
 
 
 def test_an_admin_action_without_the_csrf_token_is_refused(app, as_user, staff, make_user):

@@ -6,6 +6,7 @@ from flask import Flask
 from flask import abort
 from flask import request
 from flask_admin import Admin
+from flask_admin.menu import MenuLink
 from flask_admin.theme import Bootstrap4Theme
 
 from taskmanager.accounts.models import User
@@ -47,6 +48,7 @@ def init_app(app: Flask) -> Admin:
     admin.add_view(
         views.StaffActionAdmin(StaffAction, session, name="Staff actions", category="Operations")
     )
+    admin.add_link(MenuLink(name="Back to TaskManager", url="/dashboard"))
     names = frozenset(view.blueprint.name for view in admin._views)
 
     def _staff_only() -> None:

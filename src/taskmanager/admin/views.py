@@ -8,6 +8,7 @@ email body holding a sign-in link never reaches a page.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import abort
@@ -16,6 +17,7 @@ from flask_admin import AdminIndexView
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.model import typefmt
 from flask_security import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -31,6 +33,7 @@ from taskmanager.errors import Conflict
 from taskmanager.extensions import db
 from taskmanager.imports.models import Job
 from taskmanager.mail.models import OutboundEmail
+from taskmanager.orgs.services import members as members_of
 
 
 def is_staff() -> bool:
@@ -64,8 +67,13 @@ class Dashboard(StaffOnly, AdminIndexView):
         )
 
 
+def _when(view: Any, value: datetime, name: str) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC")
+
+
 class ReadOnly(StaffOnly, ModelView):
     form_base_class = FlaskForm
+    column_type_formatters = {**typefmt.BASE_FORMATTERS, datetime: _when}
     can_create = False
     can_edit = False
     can_delete = False
@@ -114,14 +122,22 @@ def _usage(view: Any, context: Any, org: Any, name: str) -> Markup:
     return Markup("<br>").join(escape(p) for p in parts)
 
 
+def _members(view: Any, context: Any, org: Any, name: str) -> Markup:
+    found = members_of(org.id)
+    shown = [f"{m.user.email} ({m.role})" for m in found[:5]]
+    if len(found) > 5:
+        shown.append(f"and {len(found) - 5} more")
+    return Markup("<br>").join(escape(line) for line in shown)
+
+
 class OrganizationAdmin(ReadOnly):
     column_list = (
-        "id", "name", "slug", "plan", "subscription_status", "usage",
+        "id", "name", "slug", "plan", "subscription_status", "members", "usage",
         "stripe_customer_id", "last_payment_failed_at", "created_at",
     )  # fmt: skip
     column_searchable_list = ("name", "slug", "stripe_customer_id")
     column_filters = ("plan", "subscription_status")
-    column_formatters = {"usage": _usage}
+    column_formatters = {"usage": _usage, "members": _members}
     column_default_sort = ("created_at", True)
 
 
