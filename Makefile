@@ -11,24 +11,30 @@ export TASKMANAGER_INSTANCE_PATH ?= $(CURDIR)/instance
 
 # TASKMANAGER_STRIPE_FAKE=1 make run also starts the local fake of Stripe, so an
 # upgrade can be clicked through (billing/fake.py); otherwise billing is off.
-RUN_PROCESSES := $(if $(filter 1 true yes,$(TASKMANAGER_STRIPE_FAKE)),,web worker beat)
+RUN_PROCESSES := $(if $(filter 1 true yes,$(TASKMANAGER_STRIPE_FAKE)),,web worker beat banner)
 
 .PHONY: install run test lint fmt system-deps services bench bench-layers compare fuzz clean
 
-$(VENV)/.installed: pyproject.toml $(wildcard comparison/requirements.txt)
+# Two install levels: `make run` needs only the app (a newcomer's first start stays
+# short); the tests, linters and the comparison's three frameworks come with `make test`.
+$(VENV)/.installed-app: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	@echo "Installing TaskManager into $(VENV) (first run only)..."
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.installed-app $(wildcard comparison/requirements.txt)
 	$(PY) -m pip install --quiet -e '.[dev]' $(if $(wildcard comparison/requirements.txt),-r comparison/requirements.txt)
 	touch $@
 
 install: $(VENV)/.installed
 
-run: install
+run: $(VENV)/.installed-app
 	mkdir -p instance
 	$(BIN)/flask db upgrade
-	$(BIN)/flask demo
-	@echo "TaskManager: http://127.0.0.1:$(PORT)  (Ctrl-C stops web, worker and beat)"
-	PATH="$(CURDIR)/$(BIN):$$PATH" TASKMANAGER_BASE_URL=http://127.0.0.1:$(PORT) \
+	$(BIN)/flask demo > instance/demo-login.txt
+	PATH="$(CURDIR)/$(BIN):$$PATH" RUN_PORT=$(PORT) TASKMANAGER_BASE_URL=http://127.0.0.1:$(PORT) \
 		$(BIN)/honcho --procfile Procfile.dev start --port $(PORT) $(RUN_PROCESSES)
 
 system-deps:

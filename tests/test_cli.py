@@ -47,6 +47,28 @@ def test_demo_is_idempotent_and_prints_the_login(app, runner):
     assert find(app, DEMO_EMAIL) is not None
 
 
+def test_demo_fills_every_project_it_creates(app, runner):
+    from sqlalchemy import func
+    from sqlalchemy import select
+
+    from taskmanager import tenancy
+    from taskmanager.extensions import db
+    from taskmanager.projects.models import Project
+    from taskmanager.tasks.models import Task
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context(), tenancy.system():
+        counts = dict(
+            db.session.execute(
+                select(Project.name, func.count(Task.id))
+                .outerjoin(Task, Task.project_id == Project.id)
+                .group_by(Project.name)
+            ).all()
+        )
+    assert set(counts) == {"Website launch", "Hiring"}
+    assert all(count >= 5 for count in counts.values()), counts
+
+
 def test_jobs_status_reports_queue_failures_and_schedule(app, runner):
     from taskmanager.mail.jobs import requeue_unsent_emails
 

@@ -22,6 +22,7 @@ from taskmanager.accounts import security as account_security
 from taskmanager.accounts import sessions
 from taskmanager.accounts.views import bp as accounts_bp
 from taskmanager.admin import init_app as admin_init_app
+from taskmanager.api.docs import bp as api_docs_bp
 from taskmanager.billing import stripe_client
 from taskmanager.billing.views import bp as billing_bp  # also adds the billing pages
 from taskmanager.db import IdConverter
@@ -55,7 +56,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
         title="TaskManager API",
         version="1.0",
         spec_path="/api/v1/openapi.json",
-        docs_path="/api/docs",
+        # The docs page is api/docs.py: APIFlask's loads Swagger UI from a CDN the CSP blocks.
+        docs_path=None,
         json_errors=False,  # errors.py answers every error, JSON under /api/ only
         instance_path=os.environ.get("TASKMANAGER_INSTANCE_PATH") or None,
     )
@@ -88,6 +90,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     # Project and task pages added their routes to the workspace blueprint on import.
     app.register_blueprint(workspace)
     api.init_app(app)
+    app.register_blueprint(api_docs_bp)
     admin_init_app(app)
     templating.init_app(app)
     cli.init_app(app)

@@ -58,19 +58,26 @@ def create_demo() -> None:
         launch = projects.create_project(
             actor=actor, name="Website launch", description="Everything for the new site."
         )
-        projects.create_project(actor=actor, name="Hiring", description="Our next two engineers.")
+        hiring = projects.create_project(
+            actor=actor, name="Hiring", description="Our next two engineers."
+        )
         now = utcnow()
         plan = [
-            ("Write the launch announcement", "member", 2, [design.id], "in_progress"),
-            ("Fix the broken signup link", "admin", -1, [bug.id], "todo"),
-            ("Choose the hero image", "owner", 5, [design.id], "todo"),
-            ("Set up the status page", "member", 10, [], "todo"),
-            ("Buy the domain", "owner", None, [], "done"),
+            (launch, "Write the launch announcement", "member", 2, [design.id], "in_progress"),
+            (launch, "Fix the broken signup link", "admin", -1, [bug.id], "todo"),
+            (launch, "Choose the hero image", "owner", 5, [design.id], "todo"),
+            (launch, "Set up the status page", "member", 10, [], "todo"),
+            (launch, "Buy the domain", "owner", None, [], "done"),
+            (hiring, "Write the backend engineer job post", "owner", 3, [], "in_progress"),
+            (hiring, "Shortlist candidates from the referrals", "admin", 7, [], "todo"),
+            (hiring, "Prepare the take-home exercise", "member", 12, [design.id], "todo"),
+            (hiring, "Book interview rooms for next week", "admin", -2, [], "todo"),
+            (hiring, "Agree the salary bands", "owner", None, [], "done"),
         ]
-        for title, who, days, labels, status in plan:
+        for project, title, who, days, labels, status in plan:
             task = tasks.create_task(
                 actor=actor,
-                project=launch,
+                project=project,
                 data=TaskCreate(
                     title=title,
                     description=f"**{title}.** Notes and links go here.",

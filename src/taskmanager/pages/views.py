@@ -30,6 +30,12 @@ def landing() -> str | Response:
     return render_template("pages/landing.html")
 
 
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    # Browsers ask for /favicon.ico whatever the page says; answer it, cacheable.
+    return current_app.send_static_file("favicon.ico")
+
+
 @bp.get("/dashboard")
 @auth_required("session")
 def dashboard() -> str:
