@@ -16,6 +16,7 @@ from flask import Flask
 from flask import current_app
 
 from taskmanager.config import ConfigError
+from taskmanager.config import is_production
 
 # The fake's fixed settings, shared by the app and ``python -m taskmanager.billing.fake``.
 FAKE_PORT = 12111
@@ -30,6 +31,12 @@ FAKE_SETTINGS = {
 def init_app(app: Flask) -> None:
     config = app.config
     config.setdefault("STRIPE_FAKE", False)
+    if config["STRIPE_FAKE"] and is_production(config):
+        # The fake's webhook secret is public: anyone could sign themselves a plan.
+        raise ConfigError(
+            "Unset TASKMANAGER_STRIPE_FAKE: production talks to Stripe itself, with "
+            "TASKMANAGER_STRIPE_SECRET_KEY, _WEBHOOK_SECRET and _PRICE_PRO."
+        )
     if config["STRIPE_FAKE"]:
         for key, value in FAKE_SETTINGS.items():
             config.setdefault(key, value)
