@@ -163,7 +163,8 @@ def require_room(
         return
     lapsed = org.plan != plan.name.value
     why = (
-        f"Your {org.plan.title()} subscription is {org.subscription_status or 'not active'}, "
+        f"Your {org.plan.title()} subscription is "
+        f"{(org.subscription_status or 'not active').replace('_', ' ')}, "
         "so the Free plan's limits apply"
         if lapsed
         else f"The {plan.name.value.title()} plan allows {_human(limit, allowed)}"
