@@ -46,6 +46,7 @@ from taskmanager.billing.models import ProcessedWebhookEvent  # noqa: E402
 from taskmanager.extensions import db  # noqa: E402
 from taskmanager.orgs import services as orgs  # noqa: E402
 from taskmanager.orgs.models import Organization  # noqa: E402
+from taskmanager.orgs.schemas import OrgCreate  # noqa: E402
 
 PG_ADMIN_DSN = os.environ.get(
     "TASKMANAGER_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -119,7 +120,7 @@ def main() -> int:
         upgrade()
         owner = accounts.create_user(email="drill@example.com", password="a drill passphrase 1")  # noqa: S106
         org_ids = [
-            orgs.create_organization(owner=owner, name=f"Drill {n}").id
+            orgs.create_organization(owner=owner, data=OrgCreate(name=f"Drill {n}")).id
             for n in range(1 + args.events + args.lives)
         ]
     import taskmanager.jobs as jobs

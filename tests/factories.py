@@ -64,9 +64,10 @@ def sign_in(app: Flask, client: FlaskClient, user: User) -> None:
 
 def make_org(app: Flask, owner: User, name: str = "Acme") -> Any:
     from taskmanager.orgs import services as orgs
+    from taskmanager.orgs.schemas import OrgCreate
 
     with app.app_context():
-        return detach(orgs.create_organization(owner=owner, name=name))
+        return detach(orgs.create_organization(owner=owner, data=OrgCreate(name=name)))
 
 
 def add_member(app: Flask, org: Any, user: User, role: str) -> None:

@@ -77,33 +77,38 @@ def test_search_and_tenancy_work_on_sqlite(embedded_app):
     from taskmanager import tenancy
     from taskmanager.accounts.services import create_user
     from taskmanager.extensions import db
+    from taskmanager.orgs.schemas import OrgCreate
     from taskmanager.orgs.services import create_organization
     from taskmanager.orgs.services import member
+    from taskmanager.projects.schemas import ProjectIn
     from taskmanager.projects.services import create_project
+    from taskmanager.tasks import listing
     from taskmanager.tasks import services as tasks
     from taskmanager.tasks.models import Task
     from taskmanager.tasks.schemas import TaskCreate
 
     with embedded_app.app_context():
         owner = create_user(email="lite@example.com", password="x" * 12, confirmed=True)
-        org = create_organization(owner=owner, name="Lite")
-        other = create_organization(owner=owner, name="Other")
+        org = create_organization(owner=owner, data=OrgCreate(name="Lite"))
+        other = create_organization(owner=owner, data=OrgCreate(name="Other"))
         with tenancy.scoped_to({org.id, other.id}):
             actor = member(org.id, owner.id)
-            project = create_project(actor=actor, name="Site")
+            project = create_project(actor=actor, data=ProjectIn(name="Site"))
             tasks.create_task(
                 actor=actor,
                 project=project,
                 data=TaskCreate(title="Invoice run", description="quarterly billing"),
             )
             tasks.create_task(actor=actor, project=project, data=TaskCreate(title="Chore"))
-            other_project = create_project(actor=member(other.id, owner.id), name="Else")
+            other_project = create_project(
+                actor=member(other.id, owner.id), data=ProjectIn(name="Else")
+            )
             tasks.create_task(
                 actor=member(other.id, owner.id),
                 project=other_project,
                 data=TaskCreate(title="billing elsewhere"),
             )
         with tenancy.scoped_to({org.id}):
-            found = tasks.list_tasks(project=project, filters=tasks.TaskFilters(text="billing"))
+            found = listing.list_tasks(project=project, filters=listing.TaskFilters(text="billing"))
             assert [task.title for task in found.items] == ["Invoice run"]
             assert {t.title for t in db.session.scalars(select(Task))} == {"Invoice run", "Chore"}

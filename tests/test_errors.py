@@ -47,3 +47,30 @@ def test_wrong_method_on_the_api_is_405_json_with_allow(client):
     response = client.post("/livez")
     assert response.status_code == 405
     assert "GET" in response.headers["Allow"]
+
+
+def test_the_status_table_is_read_off_the_error_classes():
+    from taskmanager import errors
+
+    defining = [
+        cls
+        for cls in vars(errors).values()
+        if isinstance(cls, type) and issubclass(cls, errors.DomainError) and "status" in vars(cls)
+    ]
+    assert {cls.status: cls.code for cls in defining} == errors.HTTP_CODES
+    assert errors.HTTP_CODES[400] == "bad_request"  # validation_error only refines 400
+    assert errors.HTTP_CODES[409] == "conflict"
+
+
+def test_the_error_translator_uses_no_private_names_of_flask_or_apiflask():
+    import ast
+    import inspect
+
+    from taskmanager import errors
+
+    tree = ast.parse(inspect.getsource(errors))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            private = [a.name for a in node.names if a.name.startswith("_")]
+            assert not private and "._" not in module and ".globals" not in module, module

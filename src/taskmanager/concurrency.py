@@ -13,21 +13,15 @@ from typing import Protocol
 
 from sqlalchemy import select
 
-from taskmanager.errors import Conflict
+from taskmanager.errors import StaleVersion
 from taskmanager.extensions import db
+
+__all__ = ["StaleVersion", "Versioned", "check_version"]
 
 
 class Versioned(Protocol):
     id: int
     version: int
-
-
-class StaleVersion(Conflict):
-    """The version the writer read is no longer the current one.
-
-    A Conflict (409, a message on the pages); the API answers 412 when the version
-    came from ``If-Match``.
-    """
 
 
 def check_version(obj: Versioned, expected: int | None, *, noun: str) -> None:

@@ -19,8 +19,12 @@ from taskmanager.extensions import db
 from taskmanager.orgs import services as orgs
 from taskmanager.orgs.models import Membership
 from taskmanager.orgs.models import Organization
+from taskmanager.orgs.schemas import OrgCreate
 from taskmanager.projects import services as projects
+from taskmanager.projects.schemas import LabelIn
+from taskmanager.projects.schemas import ProjectIn
 from taskmanager.tasks import comments
+from taskmanager.tasks import listing
 from taskmanager.tasks import services as tasks
 from taskmanager.tasks.schemas import CommentFields
 from taskmanager.tasks.schemas import TaskCreate
@@ -46,20 +50,21 @@ def create_demo() -> None:
     if db.session.scalar(select(Organization).where(Organization.slug == "demo-team")):
         return
     with tenancy.system():
-        org = orgs.create_organization(owner=owner, name="Demo team")
+        org = orgs.create_organization(owner=owner, data=OrgCreate(name="Demo team"))
         people = {"owner": owner}
         for role, email, name in TEAM:
             people[role] = _user(email, name)
             db.session.add(Membership(organization_id=org.id, user_id=people[role].id, role=role))
         db.session.commit()
         actor = orgs.member(org.id, owner.id)
-        bug = projects.create_label(actor=actor, name="bug", color="#dc3545")
-        design = projects.create_label(actor=actor, name="design", color="#6f42c1")
+        bug = projects.create_label(actor=actor, data=LabelIn(name="bug", color="#dc3545"))
+        design = projects.create_label(actor=actor, data=LabelIn(name="design", color="#6f42c1"))
         launch = projects.create_project(
-            actor=actor, name="Website launch", description="Everything for the new site."
+            actor=actor,
+            data=ProjectIn(name="Website launch", description="Everything for the new site."),
         )
         hiring = projects.create_project(
-            actor=actor, name="Hiring", description="Our next two engineers."
+            actor=actor, data=ProjectIn(name="Hiring", description="Our next two engineers.")
         )
         now = utcnow()
         plan = [
@@ -88,7 +93,7 @@ def create_demo() -> None:
             )
             if status != "todo":
                 tasks.update_task(actor=actor, task=task, data=TaskUpdate(status=status))
-        first = tasks.list_tasks(project=launch, filters=tasks.TaskFilters()).items[0]
+        first = listing.list_tasks(project=launch, filters=listing.TaskFilters()).items[0]
         member = orgs.member(org.id, people["member"].id)
         comments.add_comment(
             actor=member, task=first, data=CommentFields(body="Draft is in the shared folder.")

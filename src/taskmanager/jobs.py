@@ -23,7 +23,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from taskmanager.extensions import db
-from taskmanager.imports.status import record_run
+from taskmanager.schedule import record_run
 
 logger = logging.getLogger(__name__)
 

@@ -44,13 +44,16 @@ def describe(error: ValidationFailed | Conflict | PlanLimitReached) -> str:
     return error.message
 
 
-def fields(*names: str) -> dict[str, Any]:
-    """The named form fields that were sent, empty strings as None."""
-    sent = {}
+def form_fields(*names: str, empty: str | None = None) -> dict[str, Any]:
+    """The named form fields that were sent, as typed; an empty one as ``empty``.
+
+    Nothing is cut or cleaned here: the schema the fields are parsed into decides,
+    and says what is wrong, so the page and the API refuse the same things.
+    """
+    sent: dict[str, Any] = {}
     for name in names:
         if name in request.form:
-            value = request.form[name].strip()
-            sent[name] = value or None
+            sent[name] = request.form[name] if request.form[name].strip() else empty
     return sent
 
 

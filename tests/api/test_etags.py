@@ -82,14 +82,15 @@ def test_a_stale_if_match_on_a_project_is_412_and_changes_nothing(app, team, own
 def test_a_stale_if_match_on_deleting_a_project_is_412_and_keeps_it(app, team, owner):
     path = f"/projects/{team.project.id}"
     owner.patch(path, json={"description": "Changed meanwhile"})
-    response = owner.delete(path, headers={"If-Match": '"1"'})
+    response = owner.delete(path, json={"confirm": team.project.name}, headers={"If-Match": '"1"'})
     assert response.status_code == 412
     assert stored_project(app, team.project.id) == (team.project.name, 2)
 
 
 def test_a_fresh_if_match_deletes_the_project(app, team, owner):
     path = f"/projects/{team.project.id}"
-    response = owner.delete(path, headers={"If-Match": owner.get(path).headers["ETag"]})
+    etag = owner.get(path).headers["ETag"]
+    response = owner.delete(path, json={"confirm": team.project.name}, headers={"If-Match": etag})
     assert response.status_code == 204
     assert stored_project(app, team.project.id) is None
 
@@ -99,7 +100,7 @@ def test_without_if_match_the_last_project_write_wins(app, team, owner):
     owner.patch(path, json={"name": "First"})
     assert owner.patch(path, json={"name": "Second"}).status_code == 200
     assert stored_project(app, team.project.id) == ("Second", 3)
-    assert owner.delete(path).status_code == 204
+    assert owner.delete(path, json={"confirm": "Second"}).status_code == 204
 
 
 def test_a_patch_that_changes_nothing_keeps_the_project_version(team, owner):

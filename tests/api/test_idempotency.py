@@ -16,9 +16,9 @@ from taskmanager.api.models import IdempotencyKey
 from taskmanager.api.models import PersonalToken
 from taskmanager.db import utcnow
 from taskmanager.extensions import db
-from taskmanager.imports.models import ScheduleRun
 from taskmanager.projects import services as projects
 from taskmanager.projects.models import Project
+from taskmanager.schedule import ScheduleRun
 from taskmanager.tasks.models import Task
 
 

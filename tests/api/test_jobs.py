@@ -229,3 +229,17 @@ def test_the_openapi_document_describes_uploads_and_jobs(client):
     assert "/api/v1/jobs/{job_id}" in spec["paths"]
     download = spec["paths"]["/api/v1/jobs/{job_id}/download"]["get"]
     assert "text/csv" in download["responses"]["200"]["content"]
+
+
+def test_an_import_into_an_archived_project_is_409_and_starts_nothing(app, team, api_as, enqueued):
+    from taskmanager.projects.models import Project
+
+    with app.app_context(), tenancy.system():
+        db.session.get(Project, team.project.id).archived = True
+        db.session.commit()
+
+    response = upload(api_as(team.people["member"]), team.org.id, team.project.id, "title\nx\n")
+
+    assert (response.status_code, response.json["error"]) == (409, "conflict")
+    assert "archived" in response.json["message"]
+    assert (job_count(app), job_runs(enqueued)) == (0, [])

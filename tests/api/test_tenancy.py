@@ -35,7 +35,7 @@ def requests_for(b):
         ("POST", f"/orgs/{org}/projects", {"name": "Pwned"}),
         ("GET", f"/projects/{b.project.id}", None),
         ("PATCH", f"/projects/{b.project.id}", {"name": "Pwned"}),
-        ("DELETE", f"/projects/{b.project.id}", None),
+        ("DELETE", f"/projects/{b.project.id}", {"confirm": b.project.name}),
         ("GET", f"/projects/{b.project.id}/tasks", None),
         ("POST", f"/projects/{b.project.id}/tasks", {"title": "Pwned"}),
         ("GET", f"/tasks/{task}", None),

@@ -127,3 +127,40 @@ def test_ten_thousand_rows_import_through_the_worker_with_progress(
     with committed_app.app_context(), tenancy.system():
         count = db.session.scalar(select(func.count()).where(Task.project_id == project.id))
     assert count == 10_000
+
+
+def archive(app, project_id):
+    from taskmanager.projects.models import Project
+
+    with app.app_context(), tenancy.system():
+        db.session.get(Project, project_id).archived = True
+        db.session.commit()
+
+
+def test_an_import_into_an_archived_project_is_refused_with_a_clear_message(
+    app, team, as_user, enqueued
+):
+    archive(app, team.project.id)
+    client = as_user(team.people["member"])
+    response = upload(client, team.org, team.project.id, "title\nLate arrival\n")
+
+    assert response.status_code == 303
+    assert not any(name.endswith("run_import") for name, _ in enqueued)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "This project is archived; unarchive it to add tasks." in page
+    assert "Late arrival" not in task_titles(app, team.project.id)
+
+
+def test_rows_queued_before_the_project_was_archived_are_refused_not_added(
+    app, team, as_user, enqueued
+):
+    client = as_user(team.people["member"])
+    response = upload(client, team.org, team.project.id, "title\nLate arrival\n")
+    archive(app, team.project.id)
+    (_name, kwargs) = next(item for item in enqueued if item[0].endswith("run_import"))
+    with app.app_context():
+        run_import.run(**kwargs)
+
+    assert "Late arrival" not in task_titles(app, team.project.id)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Row 2: This project is archived; unarchive it to add tasks." in page

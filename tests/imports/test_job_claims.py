@@ -18,9 +18,9 @@ from taskmanager.imports import claims
 from taskmanager.imports import jobs
 from taskmanager.imports import services
 from taskmanager.imports.models import Job
-from taskmanager.imports.models import ScheduleRun
 from taskmanager.orgs.services import member
 from taskmanager.projects.models import Project
+from taskmanager.schedule import ScheduleRun
 from taskmanager.tasks.models import Task
 
 

@@ -21,7 +21,7 @@ def test_a_new_organization_makes_its_creator_owner(app, auth_client):
 def test_an_organization_needs_a_name(app, auth_client):
     response = post(auth_client, "/orgs/new", {"name": "   "})
     assert response.status_code == 200
-    assert "1 to 120 characters" in response.get_data(as_text=True)
+    assert "Give the organization a name." in response.get_data(as_text=True)
 
 
 def test_deleting_needs_the_slug_typed_back(app, team, as_user):

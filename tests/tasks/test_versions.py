@@ -12,6 +12,8 @@ from taskmanager.extensions import db
 from taskmanager.orgs.services import member
 from taskmanager.projects import services as projects
 from taskmanager.projects.models import Project
+from taskmanager.projects.schemas import ProjectDelete
+from taskmanager.projects.schemas import ProjectUpdate
 from taskmanager.tasks import comments
 from taskmanager.tasks.models import Comment
 from taskmanager.tasks.models import Task
@@ -77,9 +79,11 @@ def test_each_project_change_bumps_the_version_and_no_change_does_not(app, team)
     with app.app_context(), tenancy.system():
         project = db.session.get(Project, team.project.id)
         actor = member(team.org.id, team.people["owner"].id)
-        projects.update_project(actor=actor, project=project, name="Renamed")
-        projects.update_project(actor=actor, project=project, archived=True)
-        projects.update_project(actor=actor, project=project, name="Renamed", archived=True)
+        projects.update_project(actor=actor, project=project, data=ProjectUpdate(name="Renamed"))
+        projects.update_project(actor=actor, project=project, data=ProjectUpdate(archived=True))
+        projects.update_project(
+            actor=actor, project=project, data=ProjectUpdate(name="Renamed", archived=True)
+        )
         assert project.version == 3
 
 
@@ -91,7 +95,9 @@ def test_the_service_refuses_a_stale_version_without_the_pages(app, team, commen
         with pytest.raises(StaleVersion):
             comments.delete_comment(actor=actor, comment=found, expected_version=1)
         with pytest.raises(StaleVersion):
+            project = db.session.get(Project, team.project.id)
             projects.delete_project(
-                actor=actor, project=db.session.get(Project, team.project.id), expected_version=0
-            )
+                actor=actor, project=project, data=ProjectDelete(confirm=project.name),
+                expected_version=0,
+            )  # fmt: skip
     assert stored(app, Comment, comment).body == "v2"

@@ -15,9 +15,9 @@ from taskmanager.admin.models import StaffAction
 from taskmanager.billing.models import ProcessedWebhookEvent
 from taskmanager.extensions import db
 from taskmanager.imports.models import Job
-from taskmanager.imports.models import ScheduleRun
 from taskmanager.mail.models import OutboundEmail
 from taskmanager.orgs.models import Organization
+from taskmanager.schedule import ScheduleRun
 from taskmanager.tasks.models import Task
 
 

@@ -6,10 +6,13 @@ admin and ``flask users deactivate`` end sessions the same way.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+
 from flask_security.confirmable import send_confirmation_instructions
 from sqlalchemy import delete
 from sqlalchemy import update
 
+from taskmanager import tenancy
 from taskmanager.accounts import services as accounts
 from taskmanager.accounts.models import User
 from taskmanager.admin.models import StaffAction
@@ -18,6 +21,11 @@ from taskmanager.api.models import TokenFamily
 from taskmanager.db import utcnow
 from taskmanager.errors import Conflict
 from taskmanager.extensions import db
+
+
+def staff_scope() -> AbstractContextManager[None]:
+    """Every tenant visible: staff look across organizations on purpose."""
+    return tenancy.system()
 
 
 def record(*, staff: User, action: str, target: User | None = None, label: str = "") -> None:

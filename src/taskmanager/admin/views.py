@@ -24,7 +24,6 @@ from markupsafe import Markup
 from markupsafe import escape
 from sqlalchemy import select
 
-from taskmanager import tenancy
 from taskmanager.accounts.models import User
 from taskmanager.admin import dashboard
 from taskmanager.admin import services
@@ -50,7 +49,7 @@ class StaffOnly:
         abort(404)
 
     def _run_view(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        with tenancy.system():
+        with services.staff_scope():
             return super()._run_view(fn, *args, **kwargs)  # type: ignore[misc]
 
 

@@ -2,6 +2,10 @@
 
 ``init_app`` is called by ``create_app``. The views live in the feature modules of
 this package and call the same services as the pages.
+
+Views declare ``ResponseReturnValue``, except those that hand a schema or a row to
+``@bp.output`` (which serializes it): Flask's route decorators bind a view to
+``ResponseReturnValue``, which has no room for those, so they say ``Any``.
 """
 
 from __future__ import annotations
@@ -9,9 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from apiflask import APIFlask
-from apiflask.exceptions import HTTPError
-from apiflask.exceptions import _ValidationError
-from flask import Response
 from flask import current_app
 from flask import request
 from flask_jwt_extended import JWTManager
@@ -32,9 +33,7 @@ from taskmanager.api.http import refuse_nul
 from taskmanager.api.http import require_object
 from taskmanager.api.schemas import Error
 from taskmanager.billing import api as billing_api
-from taskmanager.errors import HTTP_CODES
 from taskmanager.errors import ValidationFailed
-from taskmanager.errors import error_response
 from taskmanager.extensions import csrf
 from taskmanager.rate_limits import limiter_for
 
@@ -91,27 +90,6 @@ def _check_query() -> None:
             refuse_nul({name: value})
 
 
-def _validation_details(error: _ValidationError) -> dict[str, str]:
-    details: dict[str, str] = {}
-    for fields in (error.detail or {}).values():
-        for field, messages in fields.items():
-            message = messages[0] if isinstance(messages, list) and messages else str(messages)
-            details[field or "body"] = str(message).removeprefix("Value error, ")
-    return details
-
-
-def _http_error(error: HTTPError) -> Response:
-    # APIFlask raises its own HTTPError for input validation; give it the one shape.
-    if isinstance(error, _ValidationError):
-        return error_response(
-            400, "validation_error", "Some fields are not valid.", _validation_details(error)
-        )
-    status = error.status_code
-    response = error_response(status, HTTP_CODES.get(status, "error"), error.message or "")
-    response.headers.update(error.headers or {})
-    return response
-
-
 def _account_key() -> str:
     data = request.get_json(silent=True)
     email = data.get("email") if isinstance(data, dict) else None
@@ -130,9 +108,6 @@ def init_app(app: APIFlask) -> None:
     app.config["HTTP_ERROR_SCHEMA"] = error_schema
     # One JWTManager per app: it keeps its callbacks on itself.
     JWTManager(app)
-    # APIFlask raises its own HTTPError (input validation, auth); app.error_processor
-    # would also take over every Werkzeug error from errors.py, so only this class.
-    app.register_error_handler(HTTPError, _http_error)
 
     app.before_request(_check_query)
     app.before_request(_check_body)

@@ -9,12 +9,10 @@ from __future__ import annotations
 from typing import cast
 
 from apiflask import HTTPTokenAuth
-from apiflask.exceptions import HTTPError
-from flask import Response
 
 from taskmanager.accounts.models import User
 from taskmanager.api import tokens
-from taskmanager.errors import error_response
+from taskmanager.errors import auth_refused
 
 bearer = HTTPTokenAuth(
     scheme="Bearer",
@@ -28,9 +26,7 @@ def _verify(token: str) -> User:
     return tokens.authenticate(token)
 
 
-@bearer.error_processor
-def _refused(error: HTTPError) -> Response:
-    return error_response(error.status_code, "unauthorized", "Sign in to continue.")
+bearer.error_processor(auth_refused)
 
 
 def caller() -> User:

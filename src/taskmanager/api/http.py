@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable
 from collections.abc import Sequence
-from contextlib import contextmanager
 from http import HTTPStatus
 from typing import Any
+from typing import Protocol
 from typing import TypeVar
 from urllib.parse import urlencode
 
@@ -17,13 +17,31 @@ from flask import current_app
 from flask import request
 from itsdangerous import BadSignature
 from itsdangerous import URLSafeSerializer
+from pydantic import BaseModel
+from sqlalchemy import Select
 
-from taskmanager.api.schemas import ProjectTaskQuery
-from taskmanager.concurrency import StaleVersion
 from taskmanager.errors import PreconditionFailed
 from taskmanager.errors import ValidationFailed
+from taskmanager.extensions import db
 
-T = TypeVar("T")
+Row = TypeVar("Row")
+
+
+class KeysetQuery(Protocol):
+    """A list's query string that can page by cursor (``tasks.schemas.ProjectTaskQuery``)."""
+
+    @property
+    def cursor(self) -> str | None: ...
+
+    @property
+    def sort(self) -> str: ...
+
+    @property
+    def model_fields_set(self) -> set[str]: ...
+
+    def model_dump(self, *, mode: str, exclude: set[str]) -> dict[str, Any]: ...
+
+
 Headers = dict[str, str]
 
 
@@ -65,12 +83,13 @@ def page_of(
     return body, 200, {"Link": link_header(page=page, pages=pages)}
 
 
-def slice_of(
-    items: Sequence[T], *, page: int, per_page: int
+def paged(
+    query: Select[Row], *, page: int, per_page: int, out: Callable[[Row], BaseModel]
 ) -> tuple[dict[str, Any], int, Headers]:
-    """Paginate a short, already loaded list (members, labels, a task's comments)."""
-    start = (page - 1) * per_page
-    return page_of(items[start : start + per_page], total=len(items), page=page, per_page=per_page)
+    """One page of ``query``, counted and sliced in SQL, each row shown through ``out``."""
+    found = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    items = [out(row) for row in found.items]
+    return page_of(items, total=found.total or 0, page=page, per_page=per_page)
 
 
 # --- keyset cursors -------------------------------------------------------------------
@@ -85,7 +104,7 @@ def _cursors() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="taskmanager.api.cursor")
 
 
-def _made_for(query: ProjectTaskQuery) -> str:
+def _made_for(query: KeysetQuery) -> str:
     """A digest of the list ``query`` asks for: path, filters and sort, not the page."""
     made_for = {
         "path": request.path,
@@ -94,7 +113,7 @@ def _made_for(query: ProjectTaskQuery) -> str:
     return hashlib.sha256(json.dumps(made_for, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def read_cursor(query: ProjectTaskQuery) -> list[object] | None:
+def read_cursor(query: KeysetQuery) -> list[object] | None:
     """The position ``?cursor=`` names, if one was sent.
 
     Raises:
@@ -135,7 +154,7 @@ def read_cursor(query: ProjectTaskQuery) -> list[object] | None:
 def cursor_page_of(
     items: Sequence[Any],
     *,
-    query: ProjectTaskQuery,
+    query: KeysetQuery,
     total: int,
     page: int | None,
     per_page: int,
@@ -184,19 +203,6 @@ def if_match(header: str | None) -> int | None:
     if not value.isdigit():
         raise PreconditionFailed('If-Match must be the ETag you read, like "3".')
     return int(value)
-
-
-@contextmanager
-def precondition() -> Iterator[None]:
-    """Answer a stale version as 412 ``precondition_failed``.
-
-    The services refuse a stale version as a Conflict (the pages show it as a
-    message); in the API the version can only have come from If-Match.
-    """
-    try:
-        yield
-    except StaleVersion as error:
-        raise PreconditionFailed(error.message, details=error.details) from None
 
 
 def created(location: str) -> Headers:

@@ -29,7 +29,7 @@ from taskmanager.api.models import IdempotencyKey
 from taskmanager.db import utcnow
 from taskmanager.errors import Conflict
 from taskmanager.extensions import db
-from taskmanager.imports.status import record_run
+from taskmanager.schedule import record_run
 
 LIFETIME = timedelta(hours=24)
 # Far longer than any request may run (the server's worker timeout is shorter).

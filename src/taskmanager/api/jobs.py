@@ -15,12 +15,12 @@ from flask import Response
 
 from taskmanager.api.bearer import bearer
 from taskmanager.api.bearer import caller
-from taskmanager.api.job_schemas import ExportIn
-from taskmanager.api.job_schemas import ImportIn
-from taskmanager.api.job_schemas import JobLocation
-from taskmanager.api.job_schemas import JobOut
 from taskmanager.imports import services
 from taskmanager.imports.models import Job
+from taskmanager.imports.schemas import ExportIn
+from taskmanager.imports.schemas import ImportIn
+from taskmanager.imports.schemas import JobLocation
+from taskmanager.imports.schemas import JobOut
 from taskmanager.orgs import services as orgs
 from taskmanager.projects import services as projects
 
@@ -64,8 +64,9 @@ def _job(job_id: int) -> Job:
     summary="Import tasks from a CSV file into a project (members and up)",
     description="Send multipart/form-data with the CSV in the field file. Every valid "
     "row becomes a task; each invalid one is listed in the job's errors with its line. "
-    "A file that is not a readable task CSV is refused at once (400).",
-    responses=[400, 403, 404, 413, 415],
+    "A file that is not a readable task CSV is refused at once (400); so is an "
+    "import into an archived project (409).",
+    responses=[400, 403, 404, 409, 413, 415],
 )
 def start_import(org_id: int, data: ImportIn) -> Any:
     me = orgs.access(user=caller(), org_id=org_id)

@@ -16,6 +16,7 @@ views declare only what is particular to them, like 403, 409 or 412):
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -98,10 +99,12 @@ def _key_parameter(description: str) -> Spec:
     }
 
 
-def _plain_error(description: str, schema: str = ERROR_SCHEMA) -> Spec:
+def _plain_error(description: str) -> Spec:
     return {
         "description": description,
-        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+        "content": {
+            "application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR_SCHEMA}"}}
+        },
     }
 
 
@@ -112,16 +115,60 @@ def _by_kind(operation: Spec) -> None:
     body = operation.get("requestBody")
     if body is not None:
         body["required"] = True
-        responses.setdefault("400", _plain_error("Validation error", "ValidationError"))
+        responses.setdefault("400", _plain_error("Validation error"))
         responses.setdefault("413", _plain_error("The body is larger than the server accepts"))
         responses.setdefault("415", _plain_error("The body is not JSON"))
     if any(parameter.get("in") == "query" for parameter in parameters):
-        responses.setdefault("400", _plain_error("Validation error", "ValidationError"))
+        responses.setdefault("400", _plain_error("Validation error"))
     for parameter in parameters:
         schema = parameter.get("schema", {})
         if parameter.get("in") == "path" and schema.get("type") == "integer":
             schema.update(minimum=1, maximum=MAX_ID)
             responses.setdefault("404", _plain_error("Not found"))
+
+
+def _one_definition_each(spec: Spec) -> None:
+    """Define each schema once, under its own name.
+
+    APIFlask files the models a schema nests under the container's name
+    (``TaskPage.TaskOut``, ``OrgOut.Role``), a copy per container; client generators
+    then see one model defined many times and drop it. Each copy is the same
+    Pydantic model, so it is filed under its own name and every reference follows.
+    """
+    schemas: Spec = spec.get("components", {}).get("schemas", {})
+    # Copies differ only in where their own references point, so compare them with
+    # every reference already read as its own name.
+    own_refs = re.compile(r'("#/components/schemas/)[^"]*\.([^".]+")')
+    normal = {name: own_refs.sub(r"\1\2", json.dumps(schema)) for name, schema in schemas.items()}
+    renamed: dict[str, str] = {}
+    for name in [name for name in schemas if "." in name]:
+        own = name.rsplit(".", 1)[1]
+        if own not in schemas:
+            schemas[own], normal[own] = schemas[name], normal[name]
+        if normal[own] == normal[name]:
+            renamed[f"#/components/schemas/{name}"] = f"#/components/schemas/{own}"
+            del schemas[name]
+    # The same schema under two names (APIFlask's HTTPError and ValidationError are
+    # both the one error shape) is one model too.
+    first: dict[str, str] = {}
+    for name in sorted(schemas, key=lambda name: (name != ERROR_SCHEMA, name)):
+        kept = first.setdefault(normal[name], name)
+        if kept != name:
+            renamed[f"#/components/schemas/{name}"] = f"#/components/schemas/{kept}"
+            del schemas[name]
+
+    def follow(node: Any) -> None:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref in renamed:
+                node["$ref"] = renamed[ref]
+            for value in node.values():
+                follow(value)
+        elif isinstance(node, list):
+            for value in node:
+                follow(value)
+
+    follow(spec)
 
 
 def _openapi_path(rule: str) -> str:
@@ -135,6 +182,7 @@ def init_app(app: APIFlask) -> None:
         if isinstance(spec, str):  # APIFlask's type allows it; it always passes a dict
             return spec
         _components(spec)
+        _one_definition_each(spec)
         not_honoured = {
             _openapi_path(rule.rule)
             for rule in app.url_map.iter_rules()

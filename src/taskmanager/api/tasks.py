@@ -6,11 +6,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from apiflask import APIBlueprint
+from flask.typing import ResponseReturnValue
 
-from taskmanager import tenancy
-from taskmanager.accounts.models import User
 from taskmanager.activity import services as activity
-from taskmanager.api import schemas
+from taskmanager.activity.schemas import ActivityOut
 from taskmanager.api.bearer import bearer
 from taskmanager.api.bearer import caller
 from taskmanager.api.http import created
@@ -18,65 +17,52 @@ from taskmanager.api.http import cursor_page_of
 from taskmanager.api.http import etag
 from taskmanager.api.http import if_match
 from taskmanager.api.http import page_of
-from taskmanager.api.http import precondition
+from taskmanager.api.http import paged
 from taskmanager.api.http import read_cursor
 from taskmanager.api.http import responses
-from taskmanager.api.http import slice_of
+from taskmanager.api.schemas import IfMatch
 from taskmanager.orgs import services as orgs
 from taskmanager.orgs.models import Membership
+from taskmanager.schemas import Page
+from taskmanager.schemas import PageQuery
 from taskmanager.tasks import comments
+from taskmanager.tasks import listing
 from taskmanager.tasks import services
 from taskmanager.tasks.models import Comment
 from taskmanager.tasks.models import Task
 from taskmanager.tasks.schemas import CommentFields
+from taskmanager.tasks.schemas import CommentOut
+from taskmanager.tasks.schemas import ProjectTaskQuery
+from taskmanager.tasks.schemas import TaskOut
+from taskmanager.tasks.schemas import TaskPage
+from taskmanager.tasks.schemas import TaskQuery
 from taskmanager.tasks.schemas import TaskUpdate
 
 bp = APIBlueprint("api_tasks", __name__, url_prefix="/api/v1", tag="Tasks")
 
 
-def tasks_out(found: Sequence[Task]) -> list[schemas.TaskOut]:
+def tasks_out(found: Sequence[Task]) -> list[TaskOut]:
     """Tasks as the API shows them, their comment counts fetched in one query."""
     counts = comments.counts(task.id for task in found)
     out = []
     for task in found:
         fields = {
-            name: getattr(task, name)
-            for name in schemas.TaskOut.model_fields
-            if name != "comment_count"
+            name: getattr(task, name) for name in TaskOut.model_fields if name != "comment_count"
         }
         fields["comment_count"] = counts.get(task.id, 0)
-        out.append(schemas.TaskOut.model_validate(fields))
+        out.append(TaskOut.model_validate(fields))
     return out
 
 
-def task_response(task: Task, status: int = 200) -> tuple[schemas.TaskOut, int, dict[str, str]]:
+def task_response(task: Task, status: int = 200) -> tuple[TaskOut, int, dict[str, str]]:
     return tasks_out([task])[0], status, etag(task.version)
 
 
-def task_page(page: services.Page, query: schemas.ProjectTaskQuery) -> Any:
+def task_page(page: listing.Page, query: ProjectTaskQuery) -> ResponseReturnValue:
     return cursor_page_of(
         tasks_out(page.items), query=query, total=page.total, page=page.page,
         per_page=page.per_page, next_after=page.next_after,
     )  # fmt: skip
-
-
-def filters_from(query: schemas.ProjectTaskQuery, user: User) -> services.TaskFilters:
-    assignee: int | None = None
-    if query.assignee == "me":
-        assignee = user.id
-    elif query.assignee == "none":
-        assignee = 0  # the service's "unassigned"
-    elif query.assignee is not None:
-        assignee = int(query.assignee)
-    return services.TaskFilters(
-        status=query.status.value if query.status else None,
-        assignee_id=assignee,
-        label_id=query.label,
-        due_after=query.due_after,
-        due_before=query.due_before,
-        text=query.q,
-        sort=query.sort,
-    )
 
 
 def _task(task_id: int) -> tuple[Membership, Task]:
@@ -86,8 +72,8 @@ def _task(task_id: int) -> tuple[Membership, Task]:
 
 @bp.get("/tasks")
 @bp.auth_required(bearer)
-@bp.input(schemas.TaskQuery, location="query", arg_name="query")
-@bp.output(schemas.TaskPage)
+@bp.input(TaskQuery, location="query", arg_name="query")
+@bp.output(TaskPage)
 @bp.doc(
     summary="Tasks across my organizations, filtered and sorted",
     description="Page with `page`, or with `cursor` (keyset: follow `next_cursor`). "
@@ -95,17 +81,16 @@ def _task(task_id: int) -> tuple[Membership, Task]:
     "offers the first page and the next one.",
     responses=responses(404, headers=["Link"]),
 )
-def list_tasks(query: schemas.TaskQuery) -> Any:
+def list_tasks(query: TaskQuery) -> ResponseReturnValue:
     user = caller()
     if query.org_id is not None:
         org_ids = [orgs.access(user=user, org_id=query.org_id).organization_id]
     else:
-        org_ids = [m.organization_id for m in orgs.memberships_of(user)]
-        tenancy.enter(org_ids)
-    page = services.search_tasks(
+        org_ids = [m.organization_id for m in orgs.enter_all(user=user)]
+    page = listing.search_tasks(
         organization_ids=org_ids,
         project_id=query.project_id,
-        filters=filters_from(query, user),
+        filters=listing.filters_from(query, user=user),
         page=query.page,
         per_page=query.per_page,
         after=read_cursor(query),
@@ -115,7 +100,7 @@ def list_tasks(query: schemas.TaskQuery) -> Any:
 
 @bp.get("/tasks/<int:task_id>")
 @bp.auth_required(bearer)
-@bp.output(schemas.TaskOut)
+@bp.output(TaskOut)
 @bp.doc(summary="One task (ETag: its version)", responses=responses(404, headers=["ETag"]))
 def get_task(task_id: int) -> Any:
     return task_response(_task(task_id)[1])
@@ -124,50 +109,48 @@ def get_task(task_id: int) -> Any:
 @bp.patch("/tasks/<int:task_id>")
 @bp.auth_required(bearer)
 @bp.input(TaskUpdate, arg_name="data")
-@bp.input(schemas.IfMatch, location="headers", arg_name="condition")
-@bp.output(schemas.TaskOut)
+@bp.input(IfMatch, location="headers", arg_name="condition")
+@bp.output(TaskOut)
 @bp.doc(
     summary="Change any subset of fields; move on the board with status + position",
     description="Send `If-Match` with the ETag you read: a stale one answers 412.",
     responses=responses(403, 404, 409, 412, headers=["ETag"]),
 )
-def update_task(task_id: int, data: TaskUpdate, condition: schemas.IfMatch) -> Any:
+def update_task(task_id: int, data: TaskUpdate, condition: IfMatch) -> Any:
     me, task = _task(task_id)
     expected = if_match(condition.if_match)
-    with precondition():
-        services.update_task(actor=me, task=task, data=data, expected_version=expected)
+    services.update_task(actor=me, task=task, data=data, expected_version=expected)
     return task_response(task)
 
 
 @bp.delete("/tasks/<int:task_id>")
 @bp.auth_required(bearer)
-@bp.input(schemas.IfMatch, location="headers", arg_name="condition")
+@bp.input(IfMatch, location="headers", arg_name="condition")
 @bp.output({}, status_code=204)
 @bp.doc(summary="Delete a task", responses=responses(403, 404, 412))
-def delete_task(task_id: int, condition: schemas.IfMatch) -> tuple[str, int]:
+def delete_task(task_id: int, condition: IfMatch) -> tuple[str, int]:
     me, task = _task(task_id)
     expected = if_match(condition.if_match)
-    with precondition():
-        services.delete_task(actor=me, task=task, expected_version=expected)
+    services.delete_task(actor=me, task=task, expected_version=expected)
     return "", 204
 
 
 @bp.get("/tasks/<int:task_id>/comments")
 @bp.auth_required(bearer)
-@bp.input(schemas.PageQuery, location="query", arg_name="query")
-@bp.output(schemas.CommentPage)
+@bp.input(PageQuery, location="query", arg_name="query")
+@bp.output(Page[CommentOut])
 @bp.doc(summary="A task's comments, oldest first", responses=responses(404, headers=["Link"]))
-def list_comments(task_id: int, query: schemas.PageQuery) -> Any:
-    found = [
-        schemas.CommentOut.model_validate(c) for c in comments.list_comments(_task(task_id)[1])
-    ]
-    return slice_of(found, page=query.page, per_page=query.per_page)
+def list_comments(task_id: int, query: PageQuery) -> ResponseReturnValue:
+    return paged(
+        comments.comments_query(_task(task_id)[1]), page=query.page, per_page=query.per_page,
+        out=CommentOut.model_validate,
+    )  # fmt: skip
 
 
 @bp.post("/tasks/<int:task_id>/comments")
 @bp.auth_required(bearer)
 @bp.input(CommentFields, arg_name="data")
-@bp.output(schemas.CommentOut, status_code=201)
+@bp.output(CommentOut, status_code=201)
 @bp.doc(
     summary="Comment on a task",
     responses=responses(403, 404, status=201, headers=["ETag", "Location"]),
@@ -186,44 +169,42 @@ def _comment(comment_id: int) -> tuple[Membership, Comment]:
 @bp.patch("/comments/<int:comment_id>")
 @bp.auth_required(bearer)
 @bp.input(CommentFields, arg_name="data")
-@bp.input(schemas.IfMatch, location="headers", arg_name="condition")
-@bp.output(schemas.CommentOut)
+@bp.input(IfMatch, location="headers", arg_name="condition")
+@bp.output(CommentOut)
 @bp.doc(
     summary="Edit a comment (its author, or an admin)",
     description="Send `If-Match` with the ETag you read: a stale one answers 412.",
     responses=responses(403, 404, 412, headers=["ETag"]),
 )
-def update_comment(comment_id: int, data: CommentFields, condition: schemas.IfMatch) -> Any:
+def update_comment(comment_id: int, data: CommentFields, condition: IfMatch) -> Any:
     me, comment = _comment(comment_id)
     expected = if_match(condition.if_match)
-    with precondition():
-        comments.update_comment(actor=me, comment=comment, data=data, expected_version=expected)
+    comments.update_comment(actor=me, comment=comment, data=data, expected_version=expected)
     return comment, 200, etag(comment.version)
 
 
 @bp.delete("/comments/<int:comment_id>")
 @bp.auth_required(bearer)
-@bp.input(schemas.IfMatch, location="headers", arg_name="condition")
+@bp.input(IfMatch, location="headers", arg_name="condition")
 @bp.output({}, status_code=204)
 @bp.doc(
     summary="Delete a comment (its author, or an admin)",
     responses=responses(403, 404, 412),
 )
-def delete_comment(comment_id: int, condition: schemas.IfMatch) -> tuple[str, int]:
+def delete_comment(comment_id: int, condition: IfMatch) -> tuple[str, int]:
     me, comment = _comment(comment_id)
     expected = if_match(condition.if_match)
-    with precondition():
-        comments.delete_comment(actor=me, comment=comment, expected_version=expected)
+    comments.delete_comment(actor=me, comment=comment, expected_version=expected)
     return "", 204
 
 
 @bp.get("/tasks/<int:task_id>/activity")
 @bp.auth_required(bearer)
-@bp.input(schemas.PageQuery, location="query", arg_name="query")
-@bp.output(schemas.ActivityPage)
+@bp.input(PageQuery, location="query", arg_name="query")
+@bp.output(Page[ActivityOut])
 @bp.doc(summary="A task's history, newest first", responses=responses(404, headers=["Link"]))
-def task_activity(task_id: int, query: schemas.PageQuery) -> Any:
+def task_activity(task_id: int, query: PageQuery) -> ResponseReturnValue:
     task = _task(task_id)[1]
     page = activity.page_for_task(task.id, page=query.page, per_page=query.per_page)
-    items = [schemas.ActivityOut.model_validate(e) for e in page.items]
+    items = [ActivityOut.model_validate(e) for e in page.items]
     return page_of(items, total=page.total, page=query.page, per_page=query.per_page)

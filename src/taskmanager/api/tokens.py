@@ -24,6 +24,7 @@ from flask_security import hash_password
 from flask_security import verify_and_update_password
 from jwt import ExpiredSignatureError
 from jwt import PyJWTError
+from sqlalchemy import Select
 from sqlalchemy import select
 
 from taskmanager.accounts.models import User
@@ -215,9 +216,14 @@ def owner_id(token: str) -> int | None:
     return int(subject)
 
 
-def personal_tokens(user: User) -> list[PersonalToken]:
+def personal_tokens_query(user: User) -> Select[PersonalToken]:
+    """The user's personal tokens, newest first."""
     query = select(PersonalToken).where(PersonalToken.user_id == user.id)
-    return list(db.session.scalars(query.order_by(PersonalToken.created_at.desc())))
+    return query.order_by(PersonalToken.created_at.desc(), PersonalToken.id.desc())
+
+
+def personal_tokens(user: User) -> list[PersonalToken]:
+    return list(db.session.scalars(personal_tokens_query(user)))
 
 
 def create_personal_token(*, user: User, name: str) -> tuple[PersonalToken, str]:

@@ -30,7 +30,9 @@ from taskmanager.jobs import requeue
 from taskmanager.mail.services import queue_email
 from taskmanager.orgs.models import Organization
 from taskmanager.projects.models import Label
+from taskmanager.projects.models import Project
 from taskmanager.schemas import parse
+from taskmanager.tasks import ordering
 from taskmanager.tasks import services as tasks
 from taskmanager.tasks.models import Status
 from taskmanager.tasks.models import Task
@@ -83,28 +85,24 @@ def run_import(self: Any, *, job_id: int) -> str:
                 select(Label).where(Label.organization_id == job.organization_id)
             )
         }
-        project = job.project_id
+        project = db.session.get(Project, job.project_id)
+        if project is None:  # deleted since the import started: nothing to import into
+            job.state, job.finished_at = "failed", utcnow()
+            job.errors = [{"row": None, "message": "The project was deleted."}]
+            return "project deleted" if _commit_if_held(job_id, attempt) else "taken over"
         positions: dict[str, int] = {}
         # Rows before ``done`` were committed by an earlier execution of this job.
         for number, row in enumerate(rows[job.done :], start=job.done + 2):
             try:
                 data = parse(TaskCreate, _row_fields(row, job.organization_id, labels))
-                assignee = tasks.assignee_in(job.organization_id, data.assignee_id)
                 status = (data.status or Status.TODO).value
                 if status not in positions:
-                    positions[status] = tasks.next_position(project, status)
-                task = Task(
-                    organization_id=job.organization_id, project_id=project, title=data.title,
-                    description=data.description or "", status=status,
-                    priority=(data.priority.value if data.priority else "normal"),
-                    due_at=data.due_at, created_by_id=job.requested_by_id,
-                    position=positions[status], assignee=assignee,
-                    assigned_at=utcnow() if assignee else None,
-                    completed_at=utcnow() if status == Status.DONE else None,
-                    labels=tasks.labels_in(job.organization_id, data.label_ids or []),
+                    positions[status] = ordering.next_position(project.id, status)
+                tasks.build_task(
+                    project=project, data=data, created_by_id=job.requested_by_id,
+                    position=positions[status],
                 )  # fmt: skip
                 positions[status] += 1
-                db.session.add(task)
             except DomainError as error:
                 if len(job.errors) < MAX_ERRORS_KEPT:
                     detail = "; ".join(f"{k}: {v}" for k, v in error.details.items())
@@ -117,7 +115,8 @@ def run_import(self: Any, *, job_id: int) -> str:
         created = job.done - len(job.errors)
         activity.record(
             organization_id=job.organization_id, actor=None, verb="tasks.imported",
-            subject_type="project", subject_id=project, subject_title=f"{created} tasks imported",
+            subject_type="project", subject_id=project.id,
+            subject_title=f"{created} tasks imported",
         )  # fmt: skip
         if not _commit_if_held(job_id, attempt):
             return "taken over"

@@ -46,13 +46,3 @@ class Job(Model, TenantScoped):
             if self.total == 0 and self.state == "done"
             else int(100 * self.done / max(self.total, 1))
         )
-
-
-class ScheduleRun(Model):
-    """The last run of each scheduled job, for ``flask jobs status``."""
-
-    __tablename__ = "schedule_runs"
-
-    name: Mapped[str] = mapped_column(String(80), primary_key=True)
-    last_run_at: Mapped[datetime]
-    last_result: Mapped[str] = mapped_column(String(200), default="")

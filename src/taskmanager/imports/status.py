@@ -13,16 +13,8 @@ from taskmanager import tenancy
 from taskmanager.db import utcnow
 from taskmanager.extensions import db
 from taskmanager.imports.models import Job
-from taskmanager.imports.models import ScheduleRun
 from taskmanager.mail.models import OutboundEmail
-
-
-def record_run(name: str, result: str) -> None:
-    """Note that a scheduled job ran (in the job's own transaction)."""
-    run = db.session.get(ScheduleRun, name) or ScheduleRun(name=name)
-    run.last_run_at = utcnow()
-    run.last_result = result[:200]
-    db.session.add(run)
+from taskmanager.schedule import ScheduleRun
 
 
 @dataclass

@@ -28,7 +28,7 @@ def start_import(project_id: int) -> Response:
         return redirect(url_for("org.project", project_id=project_id), 303)
     try:
         job = services.start_import(actor=me, project=project, content=upload.read())
-    except ValidationFailed as error:
+    except (ValidationFailed, Conflict) as error:
         flash(describe(error), "danger")
         return redirect(url_for("org.project", project_id=project_id), 303)
     return redirect(url_for("org.job", job_id=job.id), 303)

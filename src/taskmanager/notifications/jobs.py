@@ -17,8 +17,8 @@ from taskmanager import tenancy
 from taskmanager.accounts.models import User
 from taskmanager.db import utcnow
 from taskmanager.extensions import db
-from taskmanager.imports.status import record_run
 from taskmanager.notifications import services
+from taskmanager.schedule import record_run
 from taskmanager.tasks.models import Status
 from taskmanager.tasks.models import Task
 

@@ -12,6 +12,7 @@ import secrets
 from datetime import timedelta
 
 from flask import render_template
+from sqlalchemy import Select
 from sqlalchemy import select
 
 from taskmanager import tenancy
@@ -95,11 +96,15 @@ def invite(*, actor: Membership, email: str, role: str, base_url: str) -> Invita
     return invitation
 
 
-def pending(*, actor: Membership) -> list[Invitation]:
-    """Open invitations of the actor's organization. Raises Forbidden below admin."""
+def pending_query(*, actor: Membership) -> Select[Invitation]:
+    """Open invitations of the actor's organization, newest first.
+
+    Raises:
+        Forbidden: the actor is below admin.
+    """
     require(actor.role, Action.MANAGE_MEMBERS)
     organization_id = actor.organization_id
-    query = (
+    return (
         select(Invitation)
         .where(
             Invitation.organization_id == organization_id,
@@ -109,7 +114,11 @@ def pending(*, actor: Membership) -> list[Invitation]:
         )
         .order_by(Invitation.created_at.desc())
     )
-    return list(db.session.scalars(query))
+
+
+def pending(*, actor: Membership) -> list[Invitation]:
+    """Open invitations of the actor's organization. Raises Forbidden below admin."""
+    return list(db.session.scalars(pending_query(actor=actor)))
 
 
 def revoke(*, actor: Membership, invitation_id: int) -> None:

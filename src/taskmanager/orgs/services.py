@@ -11,6 +11,7 @@ import re
 import secrets
 from typing import Any
 
+from sqlalchemy import Select
 from sqlalchemy import func
 from sqlalchemy import select
 
@@ -23,6 +24,8 @@ from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import db
 from taskmanager.orgs.models import Membership
 from taskmanager.orgs.models import Organization
+from taskmanager.orgs.schemas import OrgCreate
+from taskmanager.orgs.schemas import OrgDelete
 from taskmanager.policy import Action
 from taskmanager.policy import Role
 from taskmanager.policy import require
@@ -35,21 +38,29 @@ def slugify(name: str) -> str:
     return slug or "team"
 
 
-def _valid_name(name: str) -> str:
-    name = (name or "").strip()
-    if not 1 <= len(name) <= 120:
-        raise ValidationFailed(details={"name": "Give a name of 1 to 120 characters."})
-    return name
-
-
-def memberships_of(user: User) -> list[Membership]:
-    query = (
+def memberships_query(user: User) -> Select[Membership]:
+    """The user's memberships, by organization name (a page of them, or all)."""
+    return (
         select(Membership)
         .join(Membership.organization)
         .where(Membership.user_id == user.id)
         .order_by(func.lower(Organization.name))
     )
-    return list(db.session.scalars(query))
+
+
+def memberships_of(user: User) -> list[Membership]:
+    return list(db.session.scalars(memberships_query(user)))
+
+
+def enter_all(*, user: User) -> list[Membership]:
+    """The user's memberships, scoping the rest of the request to all their organizations.
+
+    The one way into the "all my organizations" scope (the dashboard, tasks across
+    organizations): views never enter a scope themselves.
+    """
+    memberships = memberships_of(user)
+    tenancy.enter(m.organization_id for m in memberships)
+    return memberships
 
 
 def access(*, user: User, slug: str | None = None, org_id: int | None = None) -> Membership:
@@ -84,8 +95,8 @@ def access_for(*, user: User, model: type[tenancy.TenantScoped], object_id: int)
     return access(user=user, org_id=owner)
 
 
-def create_organization(*, owner: User, name: str) -> Organization:
-    name = _valid_name(name)
+def create_organization(*, owner: User, data: OrgCreate) -> Organization:
+    name = data.name
     base = slugify(name)
     slug = base
     taken = set(
@@ -105,10 +116,10 @@ def create_organization(*, owner: User, name: str) -> Organization:
     return org
 
 
-def rename(*, actor: Membership, name: str) -> Organization:
+def rename(*, actor: Membership, data: OrgCreate) -> Organization:
     require(actor.role, Action.MANAGE_ORGANIZATION)
     org = actor.organization
-    old, org.name = org.name, _valid_name(name)
+    old, org.name = org.name, data.name
     activity.record(
         organization_id=org.id, actor=actor.user, verb="organization.renamed",
         subject_type="organization", subject_id=org.id, subject_title=org.name,
@@ -118,11 +129,11 @@ def rename(*, actor: Membership, name: str) -> Organization:
     return org
 
 
-def delete(*, actor: Membership, confirm: str) -> None:
+def delete(*, actor: Membership, data: OrgDelete) -> None:
     """Delete the organization and everything in it, once its slug is typed back."""
     require(actor.role, Action.MANAGE_ORGANIZATION)
     org = actor.organization
-    if confirm.strip() != org.slug:
+    if data.confirm.strip() != org.slug:
         raise ValidationFailed(
             f'Type the organization\'s identifier "{org.slug}" to confirm.',
             details={"confirm": f'Type "{org.slug}" exactly.'},
@@ -131,14 +142,18 @@ def delete(*, actor: Membership, confirm: str) -> None:
     db.session.commit()
 
 
-def members(organization_id: int) -> list[Membership]:
-    query = (
+def members_query(organization_id: int) -> Select[Membership]:
+    """An organization's members, by name."""
+    return (
         select(Membership)
         .join(Membership.user)
         .where(Membership.organization_id == organization_id)
         .order_by(func.lower(User.name), User.email)
     )
-    return list(db.session.scalars(query))
+
+
+def members(organization_id: int) -> list[Membership]:
+    return list(db.session.scalars(members_query(organization_id)))
 
 
 def member(organization_id: int, user_id: int) -> Membership:

@@ -20,14 +20,19 @@ from taskmanager.errors import PlanLimitReached
 from taskmanager.errors import ValidationFailed
 from taskmanager.orgs import invitations
 from taskmanager.orgs import services
+from taskmanager.orgs.schemas import OrgCreate
+from taskmanager.orgs.schemas import OrgDelete
 from taskmanager.orgs.workspace import membership
 from taskmanager.orgs.workspace import workspace
 from taskmanager.policy import Action
 from taskmanager.policy import Role
 from taskmanager.policy import can
 from taskmanager.projects import services as projects
+from taskmanager.projects.schemas import LabelIn
+from taskmanager.schemas import parse
 from taskmanager.web import describe
 from taskmanager.web import form_action
+from taskmanager.web import form_fields
 from taskmanager.web import int_or_none
 
 bp = Blueprint("orgs", __name__)
@@ -38,9 +43,8 @@ bp = Blueprint("orgs", __name__)
 def create() -> Response | str:
     if request.method == "POST":
         try:
-            org = services.create_organization(
-                owner=current_user, name=request.form.get("name", "")
-            )
+            data = parse(OrgCreate, {"name": request.form.get("name", "")})
+            org = services.create_organization(owner=current_user, data=data)
         except ValidationFailed as error:
             flash(describe(error), "danger")
         else:
@@ -110,7 +114,7 @@ def _back() -> str:
 def rename() -> Response:
     name = request.form.get("name", "")
     return form_action(
-        lambda: services.rename(actor=membership(), name=name),
+        lambda: services.rename(actor=membership(), data=parse(OrgCreate, {"name": name})),
         success="The organization is renamed.",
         back=_back(),
     )
@@ -121,7 +125,8 @@ def delete() -> Response:
     me = membership()
     name = me.organization.name
     try:
-        services.delete(actor=me, confirm=request.form.get("confirm", ""))
+        data = parse(OrgDelete, {"confirm": request.form.get("confirm", "")})
+        services.delete(actor=me, data=data)
     except ValidationFailed as error:
         flash(describe(error), "danger")
         return redirect(_back(), 303)
@@ -190,9 +195,9 @@ def revoke_invitation(invitation_id: int) -> Response:
 
 @workspace.post("/labels")
 def create_label() -> Response:
-    name, color = request.form.get("name", ""), request.form.get("color", "#6c757d")
+    sent = form_fields("name", "color")
     return form_action(
-        lambda: projects.create_label(actor=membership(), name=name, color=color),
+        lambda: projects.create_label(actor=membership(), data=parse(LabelIn, sent)),
         success="Label added.",
         back=_back(),
     )

@@ -15,10 +15,9 @@ from flask_security import current_user
 from werkzeug import Response
 from werkzeug.utils import safe_join
 
-from taskmanager import tenancy
 from taskmanager.orgs import invitations
 from taskmanager.orgs import services as orgs
-from taskmanager.tasks import services as tasks
+from taskmanager.tasks import listing
 
 bp = Blueprint("pages", __name__)
 
@@ -39,13 +38,12 @@ def favicon() -> Response:
 @bp.get("/dashboard")
 @auth_required("session")
 def dashboard() -> str:
-    memberships = orgs.memberships_of(current_user)
-    tenancy.enter(m.organization_id for m in memberships)
+    memberships = orgs.enter_all(user=current_user)
     return render_template(
         "pages/dashboard.html",
         memberships=memberships,
         orgs_by_id={m.organization_id: m.organization for m in memberships},
-        mine=tasks.dashboard(user=current_user),
+        mine=listing.dashboard(user=current_user),
         invitations=invitations.for_email(current_user.email),
     )
 

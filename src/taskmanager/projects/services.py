@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
+from sqlalchemy import Select
 from sqlalchemy import func
 from sqlalchemy import select
 
@@ -20,22 +19,25 @@ from taskmanager.policy import Action
 from taskmanager.policy import require
 from taskmanager.projects.models import Label
 from taskmanager.projects.models import Project
-
-COLOR = re.compile(r"#[0-9a-fA-F]{6}")
-
-
-def _name(value: str, *, limit: int) -> str:
-    value = (value or "").strip()
-    if not 1 <= len(value) <= limit:
-        raise ValidationFailed(details={"name": f"Give a name of 1 to {limit} characters."})
-    return value
+from taskmanager.projects.schemas import LabelIn
+from taskmanager.projects.schemas import LabelUpdate
+from taskmanager.projects.schemas import ProjectDelete
+from taskmanager.projects.schemas import ProjectIn
+from taskmanager.projects.schemas import ProjectUpdate
 
 
-def list_projects(organization_id: int, *, include_archived: bool = False) -> list[Project]:
+def projects_query(organization_id: int, *, include_archived: bool = False) -> Select[Project]:
+    """An organization's projects by name, the archived ones last (if included)."""
     query = select(Project).where(Project.organization_id == organization_id)
     if not include_archived:
         query = query.where(Project.archived.is_(False))
-    return list(db.session.scalars(query.order_by(Project.archived, func.lower(Project.name))))
+    return query.order_by(Project.archived, func.lower(Project.name))
+
+
+def list_projects(organization_id: int, *, include_archived: bool = False) -> list[Project]:
+    return list(
+        db.session.scalars(projects_query(organization_id, include_archived=include_archived))
+    )
 
 
 def get_project(organization_id: int, project_id: int) -> Project:
@@ -45,13 +47,11 @@ def get_project(organization_id: int, project_id: int) -> Project:
     return project
 
 
-def create_project(*, actor: Membership, name: str, description: str = "") -> Project:
+def create_project(*, actor: Membership, data: ProjectIn) -> Project:
     require(actor.role, Action.MANAGE_PROJECTS)
     require_room(actor.organization, Limit.PROJECTS)
     project = Project(
-        organization_id=actor.organization_id,
-        name=_name(name, limit=120),
-        description=(description or "").strip()[:5000],
+        organization_id=actor.organization_id, name=data.name, description=data.description
     )
     db.session.add(project)
     db.session.flush()
@@ -64,34 +64,33 @@ def create_project(*, actor: Membership, name: str, description: str = "") -> Pr
 
 
 def update_project(
-    *, actor: Membership, project: Project, name: str | None = None,
-    description: str | None = None, archived: bool | None = None,
+    *, actor: Membership, project: Project, data: ProjectUpdate,
     expected_version: int | None = None,
 ) -> Project:  # fmt: skip
     """Rename, describe, archive or unarchive; a real change bumps the version.
 
     Raises:
         StaleVersion: ``expected_version`` is not the project's current version.
-        ValidationFailed: an empty or overlong name.
+        ValidationFailed: a name sent as null.
         PlanLimitReached: unarchiving past the plan's active projects.
     """
     require(actor.role, Action.MANAGE_PROJECTS)
     check_version(project, expected_version, noun="project")
+    sent = data.model_dump(exclude_unset=True)
+    if "name" in sent and sent["name"] is None:
+        raise ValidationFailed(details={"name": "Give the project a name."})
+    sent["description"] = sent.get("description", project.description) or ""
     changes: dict[str, list[object]] = {}
-    if name is not None and name.strip() != project.name:
-        changes["name"] = [project.name, _name(name, limit=120)]
-        project.name = changes["name"][1]  # type: ignore[assignment]
-    if description is not None and description.strip() != project.description:
-        changes["description"] = [project.description, description.strip()[:5000]]
-        project.description = description.strip()[:5000]
-    if archived is False and project.archived:
+    if sent.get("archived") is False and project.archived:
         require_room(actor.organization, Limit.PROJECTS)  # an active project counts again
-    if archived is not None and archived != project.archived:
-        changes["archived"] = [project.archived, archived]
-        project.archived = archived
+    for name, new in sent.items():
+        old = getattr(project, name)
+        if new is not None and new != old:
+            changes[name] = [old, new]
+            setattr(project, name, new)
     if changes:
         project.version += 1
-        verb = "project.archived" if archived else "project.updated"
+        verb = "project.archived" if changes.get("archived") == [False, True] else "project.updated"
         activity.record(
             organization_id=project.organization_id, actor=actor.user, verb=verb,
             subject_type="project", subject_id=project.id, subject_title=project.name,
@@ -102,14 +101,21 @@ def update_project(
 
 
 def delete_project(
-    *, actor: Membership, project: Project, expected_version: int | None = None
-) -> None:
-    """Delete a project with its tasks.
+    *, actor: Membership, project: Project, data: ProjectDelete,
+    expected_version: int | None = None,
+) -> None:  # fmt: skip
+    """Delete a project with its tasks, once its name is typed back.
 
     Raises:
+        ValidationFailed: the typed name is not the project's.
         StaleVersion: ``expected_version`` is not the project's current version.
     """
     require(actor.role, Action.MANAGE_PROJECTS)
+    if data.confirm.strip() != project.name:
+        raise ValidationFailed(
+            f'Type the project name "{project.name}" to confirm.',
+            details={"confirm": f'Type "{project.name}" exactly.'},
+        )
     check_version(project, expected_version, noun="project")
     activity.record(
         organization_id=project.organization_id, actor=actor.user, verb="project.deleted",
@@ -119,9 +125,13 @@ def delete_project(
     db.session.commit()
 
 
-def list_labels(organization_id: int) -> list[Label]:
+def labels_query(organization_id: int) -> Select[Label]:
     query = select(Label).where(Label.organization_id == organization_id)
-    return list(db.session.scalars(query.order_by(func.lower(Label.name))))
+    return query.order_by(func.lower(Label.name), Label.id)
+
+
+def list_labels(organization_id: int) -> list[Label]:
+    return list(db.session.scalars(labels_query(organization_id)))
 
 
 def get_label(organization_id: int, label_id: int) -> Label:
@@ -129,12 +139,6 @@ def get_label(organization_id: int, label_id: int) -> Label:
     if label is None or label.organization_id != organization_id:
         raise NotFound("No such label.")
     return label
-
-
-def _color(value: str) -> str:
-    if not COLOR.fullmatch(value or ""):
-        raise ValidationFailed(details={"color": "Use a color like #3366ff."})
-    return value.lower()
 
 
 def _refuse_clash(organization_id: int, name: str, *, keep: Label | None = None) -> None:
@@ -148,28 +152,24 @@ def _refuse_clash(organization_id: int, name: str, *, keep: Label | None = None)
         raise Conflict(f'A label named "{name}" already exists.')
 
 
-def create_label(*, actor: Membership, name: str, color: str = "#6c757d") -> Label:
+def create_label(*, actor: Membership, data: LabelIn) -> Label:
     require(actor.role, Action.MANAGE_LABELS)
-    name = _name(name, limit=40)
-    _refuse_clash(actor.organization_id, name)
-    label = Label(organization_id=actor.organization_id, name=name, color=_color(color))
+    _refuse_clash(actor.organization_id, data.name)
+    label = Label(organization_id=actor.organization_id, name=data.name, color=data.color.lower())
     db.session.add(label)
     db.session.commit()
     return label
 
 
-def update_label(
-    *, actor: Membership, label: Label, name: str | None = None, color: str | None = None
-) -> Label:
+def update_label(*, actor: Membership, label: Label, data: LabelUpdate) -> Label:
     """Rename or recolor. Raises Conflict if another label of the org has that name."""
     require(actor.role, Action.MANAGE_LABELS)
-    if name is not None:
-        name = _name(name, limit=40)
+    if data.name is not None:
         # Checked before the change: a query would flush a clashing name to the database.
-        _refuse_clash(actor.organization_id, name, keep=label)
-        label.name = name
-    if color is not None:
-        label.color = _color(color)
+        _refuse_clash(actor.organization_id, data.name, keep=label)
+        label.name = data.name
+    if data.color is not None:
+        label.color = data.color.lower()
     db.session.commit()
     return label
 

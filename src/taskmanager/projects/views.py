@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from flask import flash
@@ -22,13 +21,18 @@ from taskmanager.orgs.workspace import workspace
 from taskmanager.policy import Action
 from taskmanager.policy import can
 from taskmanager.projects import services
-from taskmanager.tasks import services as tasks
+from taskmanager.projects.schemas import ProjectDelete
+from taskmanager.projects.schemas import ProjectIn
+from taskmanager.projects.schemas import ProjectUpdate
+from taskmanager.schemas import parse
+from taskmanager.tasks import listing
+from taskmanager.tasks import ordering
 from taskmanager.tasks.models import Priority
 from taskmanager.tasks.models import Status
 from taskmanager.web import describe
 from taskmanager.web import form_action
+from taskmanager.web import form_fields
 from taskmanager.web import int_or_none
-from taskmanager.web import local_datetime
 
 PER_PAGE = 25
 
@@ -37,35 +41,13 @@ PER_PAGE = 25
 def create_project() -> Response:
     me = membership()
     try:
-        project = services.create_project(
-            actor=me,
-            name=request.form.get("name", ""),
-            description=request.form.get("description", ""),
-        )
+        data = parse(ProjectIn, form_fields("name", "description", empty=""))
+        project = services.create_project(actor=me, data=data)
     except (ValidationFailed, PlanLimitReached) as error:
         flash(describe(error), "danger")
         return redirect(url_for("org.home"), 303)
     flash(f"Project {project.name} created.", "success")
     return redirect(url_for("org.project", project_id=project.id), 303)
-
-
-def _filters() -> tasks.TaskFilters:
-    args = request.args
-    zone = current_user.time_zone
-    filters = tasks.TaskFilters(
-        status=args.get("status") if args.get("status") in set(Status) else None,
-        assignee_id=int_or_none(args.get("assignee")),
-        label_id=int_or_none(args.get("label")),
-        text=args.get("q") or None,
-        sort=args.get("sort", "position"),
-    )
-    try:
-        filters.due_after = local_datetime(args.get("due_after"), "00:00", zone)
-        before = local_datetime(args.get("due_before"), "00:00", zone)
-        filters.due_before = before + timedelta(days=1) if before else None
-    except ValidationFailed:
-        filters.errors["due"] = "Use dates like 2026-05-31 for the due range."
-    return filters
 
 
 def _context(project_id: int) -> dict[str, Any]:
@@ -81,27 +63,32 @@ def _context(project_id: int) -> dict[str, Any]:
         "priorities": list(Priority),
         "can_write": can(me.role, Action.WRITE_TASKS),
         "can_manage": can(me.role, Action.MANAGE_PROJECTS),
-        "filters": _filters(),
+        "filters": listing.filters_from_args(request.args, user=current_user),
     }
 
 
 @workspace.get("/projects/<int:project_id>")
 def project(project_id: int) -> str:
-    context = _context(project_id)
+    return list_page(project_id)
+
+
+def list_page(project_id: int, **refused: Any) -> str:
+    """The list page; ``refused`` carries a refused new-task form's values and messages."""
+    context = {**_context(project_id), **refused}
     page = int_or_none(request.args.get("page")) or 1
-    listing = tasks.list_tasks(
+    found = listing.list_tasks(
         project=context["project"],
         filters=context["filters"],
         page=page,
         per_page=int_or_none(request.args.get("per_page")) or PER_PAGE,
     )
-    return render_template("projects/list.html", page=listing, view="list", **context)
+    return render_template("projects/list.html", page=found, view="list", **context)
 
 
 @workspace.get("/projects/<int:project_id>/board")
 def board(project_id: int) -> str:
     context = _context(project_id)
-    columns = tasks.board(project=context["project"], filters=context["filters"])
+    columns = ordering.board(project=context["project"], filters=context["filters"])
     return render_template("projects/board.html", columns=columns, view="board", **context)
 
 
@@ -109,15 +96,11 @@ def board(project_id: int) -> str:
 def edit_project(project_id: int) -> Response:
     me = membership()
     target = services.get_project(me.organization_id, project_id)
-    name, description = request.form.get("name"), request.form.get("description")
+    sent = form_fields("name", "description", empty="")
     version = int_or_none(request.form.get("version"))
     return form_action(
         lambda: services.update_project(
-            actor=me,
-            project=target,
-            name=name,
-            description=description,
-            expected_version=version,
+            actor=me, project=target, data=parse(ProjectUpdate, sent), expected_version=version
         ),
         success="Project saved.",
         back=url_for("org.project", project_id=project_id),
@@ -132,7 +115,7 @@ def archive_project(project_id: int) -> Response:
     version = int_or_none(request.form.get("version"))
     return form_action(
         lambda: services.update_project(
-            actor=me, project=target, archived=archive, expected_version=version
+            actor=me, project=target, data=ProjectUpdate(archived=archive), expected_version=version
         ),
         success="Project archived." if archive else "Project restored.",
         back=url_for("org.home"),
@@ -144,9 +127,8 @@ def delete_project(project_id: int) -> Response:
     me = membership()
     target = services.get_project(me.organization_id, project_id)
     try:
-        if request.form.get("confirm", "").strip() != target.name:
-            raise ValidationFailed(f'Type the project name "{target.name}" to confirm.')
-        services.delete_project(actor=me, project=target)
+        data = parse(ProjectDelete, {"confirm": request.form.get("confirm", "")})
+        services.delete_project(actor=me, project=target, data=data)
     except (ValidationFailed, Conflict) as error:
         flash(describe(error), "danger")
         return redirect(url_for("org.project", project_id=project_id), 303)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sqlalchemy import Select
 from sqlalchemy import func
 from sqlalchemy import select
 
@@ -22,11 +23,15 @@ from taskmanager.tasks.models import Task
 from taskmanager.tasks.schemas import CommentFields
 
 
-def list_comments(task: Task) -> list[Comment]:
-    query = (
+def comments_query(task: Task) -> Select[Comment]:
+    """A task's comments, oldest first."""
+    return (
         select(Comment).where(Comment.task_id == task.id).order_by(Comment.created_at, Comment.id)
     )
-    return list(db.session.scalars(query))
+
+
+def list_comments(task: Task) -> list[Comment]:
+    return list(db.session.scalars(comments_query(task)))
 
 
 def counts(task_ids: Iterable[int]) -> dict[int, int]:

@@ -2,27 +2,41 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC
+from datetime import date
 from datetime import datetime
 from typing import Annotated
+from typing import Any
+from typing import ClassVar
 
 from pydantic import AwareDatetime
 from pydantic import BaseModel
+from pydantic import BeforeValidator
 from pydantic import ConfigDict
 from pydantic import Field
 from pydantic import field_validator
 
+from taskmanager.accounts.schemas import UserRef
 from taskmanager.db import MAX_ID
+from taskmanager.projects.schemas import LabelOut
+from taskmanager.projects.schemas import ProjectRef
 from taskmanager.schemas import Iso8601
 from taskmanager.schemas import JsonInteger
+from taskmanager.schemas import Out
+from taskmanager.schemas import Page
+from taskmanager.schemas import PageQuery
 from taskmanager.tasks.models import Priority
 from taskmanager.tasks.models import Status
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID), JsonInteger]
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class TaskFields(BaseModel):
     # Unknown fields are refused: organization_id, created_by or version cannot sneak in.
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    field_messages: ClassVar[dict[str, str]] = {"title": "Give the task a title."}
 
     title: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=20_000)
@@ -49,7 +63,123 @@ class TaskUpdate(TaskFields):
     """Any subset of fields; those sent as null are cleared where that makes sense."""
 
 
-class CommentFields(BaseModel):
+def _day_or_moment(value: Any) -> Any:
+    # A bare date ("2026-05-31") stays a date: the list reads it as a whole day in
+    # the user's time zone. Anything else must be an ISO 8601 date and time.
+    if isinstance(value, str) and ISO_DAY.fullmatch(value):
+        return date.fromisoformat(value)
+    return value
+
+
+DayOrMoment = Annotated[datetime | date | None, BeforeValidator(_day_or_moment), Iso8601]
+
+
+class TaskFilterFields(BaseModel):
+    """What a task list may be filtered and sorted by: the list page's query string
+    and the API's, read by ``listing.filters_from``."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
+    assignee: str | None = Field(
+        default=None, pattern=r"^(me|none|[1-9][0-9]{0,9})$", description="me, none or a user id"
+    )
+    status: Status | None = None
+    label: int | None = Field(default=None, ge=1, le=MAX_ID)
+    due_before: DayOrMoment = Field(
+        default=None,
+        description="Due before this time; a date alone (2026-05-31) includes that day "
+        "in your time zone.",
+    )
+    due_after: DayOrMoment = Field(
+        default=None,
+        description="Due at or after this time; a date alone starts at its midnight in "
+        "your time zone.",
+    )
+    q: str | None = Field(default=None, max_length=200)
+    sort: str = Field(default="position", pattern=r"^(position|due_at|-created_at|priority|title)$")
+
+    @field_validator("assignee")
+    @classmethod
+    def _assignee_id(cls, value: str | None) -> str | None:
+        if value is not None and value.isdigit() and int(value) > MAX_ID:
+            raise ValueError("No user has that id.")
+        return value
+
+    @field_validator("due_before", "due_after")
+    @classmethod
+    def _in_utc(cls, value: date | datetime | None) -> date | datetime | None:
+        # Compared with UTC columns; a naive time is read as UTC.
+        if not isinstance(value, datetime):
+            return value
+        try:
+            return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+        except OverflowError:
+            raise ValueError("Pick a date between the years 1 and 9999 in UTC.") from None
+
+
+class CommentFields(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    field_messages: ClassVar[dict[str, str]] = {"body": "Write something to comment."}
+
     body: str = Field(min_length=1, max_length=10_000)
+
+
+class TaskOut(Out):
+    id: int
+    organization_id: int
+    project: ProjectRef
+    title: str
+    description: str
+    status: Status
+    priority: Priority
+    position: int
+    due_at: datetime | None
+    assignee: UserRef | None
+    labels: list[LabelOut]
+    comment_count: int
+    created_by_id: int | None
+    completed_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class CommentOut(Out):
+    id: int
+    task_id: int
+    author: UserRef | None
+    body: str
+    edited: bool
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class TaskPage(Page[TaskOut]):
+    """A page of tasks: pages by number, or by cursor (keyset)."""
+
+    page: int | None = Field(  # type: ignore[assignment]  # null on a cursor page
+        description="The page number; null for a page asked for by cursor (it has none)."
+    )
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` (same filters and sort) for the next page; null on "
+        "the last page."
+    )
+
+
+class ProjectTaskQuery(PageQuery, TaskFilterFields):
+    """A task list's query string in the API: filters, sort, and page or cursor."""
+
+    cursor: str | None = Field(
+        default=None,
+        max_length=1000,
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="Start after the last task of an earlier page: its `next_cursor`, "
+        "sent with the same filters and sort (then leave `page` out). Keyset paging: a "
+        "deep page costs what the first one does, and new tasks do not shift it.",
+    )
+
+
+class TaskQuery(ProjectTaskQuery):
+    org_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    project_id: int | None = Field(default=None, ge=1, le=MAX_ID)

@@ -9,23 +9,28 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask.typing import ResponseReturnValue
 from flask_security import current_user
 from werkzeug import Response
 
 from taskmanager.activity import services as activity
 from taskmanager.errors import Conflict
 from taskmanager.errors import ValidationFailed
+from taskmanager.extensions import db
 from taskmanager.orgs import services as orgs
+from taskmanager.orgs.models import Membership
 from taskmanager.orgs.workspace import membership
 from taskmanager.orgs.workspace import workspace
 from taskmanager.policy import Action
 from taskmanager.policy import can
 from taskmanager.projects import services as projects
+from taskmanager.projects.views import list_page
 from taskmanager.schemas import parse
 from taskmanager.tasks import comments
 from taskmanager.tasks import services
 from taskmanager.tasks.models import Priority
 from taskmanager.tasks.models import Status
+from taskmanager.tasks.models import Task
 from taskmanager.tasks.schemas import CommentFields
 from taskmanager.tasks.schemas import TaskCreate
 from taskmanager.tasks.schemas import TaskUpdate
@@ -54,25 +59,27 @@ def _task_form() -> dict[str, Any]:
 
 
 @workspace.post("/projects/<int:project_id>/tasks")
-def create_task(project_id: int) -> Response:
+def create_task(project_id: int) -> ResponseReturnValue:
     me = membership()
     project = projects.get_project(me.organization_id, project_id)
     back = request.form.get("back") or url_for("org.project", project_id=project_id)
-    if not back.startswith("/"):
+    if not back.startswith("/") or back.startswith("//"):
         back = url_for("org.project", project_id=project_id)
-    return form_action(
-        lambda: services.create_task(
-            actor=me, project=project, data=parse(TaskCreate, _task_form())
-        ),
-        success="Task added.",
-        back=back,
-    )
+    try:
+        services.create_task(actor=me, project=project, data=parse(TaskCreate, _task_form()))
+    except ValidationFailed as error:
+        # The list page again, the form as typed: nothing is lost to one bad field.
+        db.session.rollback()
+        return list_page(project_id, typed=request.form, errors=error.details or {}), 422
+    except Conflict as error:
+        flash(describe(error), "danger")
+    else:
+        flash("Task added.", "success")
+    return redirect(back, 303)
 
 
-@workspace.get("/tasks/<int:task_id>")
-def task(task_id: int) -> str:
-    me = membership()
-    found = services.get_task(me.organization_id, task_id)
+def _task_page(me: Membership, found: Task, **refused: Any) -> str:
+    """The task page; ``refused`` carries a refused form's typed values and messages."""
     return render_template(
         "tasks/task.html",
         org=me.organization,
@@ -85,24 +92,35 @@ def task(task_id: int) -> str:
         statuses=list(Status),
         priorities=list(Priority),
         can_write=can(me.role, Action.WRITE_TASKS),
-        can_delete=can(me.role, Action.DELETE_ANY_TASK)
-        or (can(me.role, Action.DELETE_OWN_TASK) and found.created_by_id == me.user_id),
+        can_delete=services.may_delete(actor=me, task=found),
         can_moderate=can(me.role, Action.DELETE_ANY_TASK),
+        **refused,
     )
+
+
+@workspace.get("/tasks/<int:task_id>")
+def task(task_id: int) -> str:
+    me = membership()
+    return _task_page(me, services.get_task(me.organization_id, task_id))
 
 
 @workspace.post("/tasks/<int:task_id>")
-def edit_task(task_id: int) -> Response:
+def edit_task(task_id: int) -> ResponseReturnValue:
     me = membership()
     found = services.get_task(me.organization_id, task_id)
     version = int_or_none(request.form.get("version"))
-    return form_action(
-        lambda: services.update_task(
-            actor=me, task=found, data=parse(TaskUpdate, _task_form()), expected_version=version
-        ),
-        success="Task saved.",
-        back=url_for("org.task", task_id=task_id),
-    )
+    try:
+        data = parse(TaskUpdate, _task_form())
+        services.update_task(actor=me, task=found, data=data, expected_version=version)
+    except ValidationFailed as error:
+        # Shown again as typed: a long description is not lost to one bad field.
+        db.session.rollback()
+        return _task_page(me, found, typed=request.form, errors=error.details or {}), 422
+    except Conflict as error:
+        flash(describe(error), "danger")
+    else:
+        flash("Task saved.", "success")
+    return redirect(url_for("org.task", task_id=task_id), 303)
 
 
 @workspace.post("/tasks/<int:task_id>/move")
@@ -146,17 +164,17 @@ def delete_task(task_id: int) -> Response:
 
 
 @workspace.post("/tasks/<int:task_id>/comments")
-def add_comment(task_id: int) -> Response:
+def add_comment(task_id: int) -> ResponseReturnValue:
     me = membership()
     found = services.get_task(me.organization_id, task_id)
     body = request.form.get("body", "")
-    return form_action(
-        lambda: comments.add_comment(
-            actor=me, task=found, data=parse(CommentFields, {"body": body})
-        ),
-        success="Comment added.",
-        back=url_for("org.task", task_id=task_id) + "#comments",
-    )
+    try:
+        comments.add_comment(actor=me, task=found, data=parse(CommentFields, {"body": body}))
+    except ValidationFailed as error:
+        page = _task_page(me, found, typed_comment=body, comment_errors=error.details or {})
+        return page, 422
+    flash("Comment added.", "success")
+    return redirect(url_for("org.task", task_id=task_id) + "#comments", 303)
 
 
 @workspace.post("/comments/<int:comment_id>/edit")

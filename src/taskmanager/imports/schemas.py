@@ -11,9 +11,9 @@ from pydantic import Field
 from pydantic import field_validator
 from werkzeug.datastructures import FileStorage
 
-from taskmanager.api.schemas import In
-from taskmanager.api.schemas import Out
 from taskmanager.db import MAX_ID
+from taskmanager.schemas import In
+from taskmanager.schemas import Out
 
 
 class ImportIn(In):

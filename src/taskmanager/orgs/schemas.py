@@ -1,0 +1,62 @@
+"""The wire format of organizations, members and invitations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from pydantic import Field
+
+from taskmanager.accounts.schemas import UserRef
+from taskmanager.policy import Role
+from taskmanager.schemas import In
+from taskmanager.schemas import Out
+
+
+class OrgOut(Out):
+    id: int
+    name: str
+    slug: str
+    plan: str
+    role: Role
+    created_at: datetime
+
+
+class OrgCreate(In):
+    """A new organization, or a new name for one (the page and the API alike)."""
+
+    field_messages: ClassVar[dict[str, str]] = {"name": "Give the organization a name."}
+
+    name: str = Field(min_length=1, max_length=120)
+
+
+class OrgDelete(In):
+    confirm: str = Field(max_length=60)
+
+
+class MemberOut(Out):
+    user: UserRef
+    email: str
+    role: Role
+    joined_at: datetime
+
+
+class MemberUpdate(In):
+    role: Role
+
+
+class InvitationOut(Out):
+    id: int
+    email: str
+    role: Role
+    created_at: datetime
+    expires_at: datetime
+
+
+class InvitationIn(In):
+    email: str = Field(max_length=320)
+    role: Role = Role.MEMBER
+
+
+class AcceptIn(In):
+    token: str = Field(min_length=1, max_length=200)
