@@ -13,7 +13,7 @@ export TASKMANAGER_INSTANCE_PATH ?= $(CURDIR)/instance
 # upgrade can be clicked through (billing/fake.py); otherwise billing is off.
 RUN_PROCESSES := $(if $(filter 1 true yes,$(TASKMANAGER_STRIPE_FAKE)),,web worker beat banner)
 
-.PHONY: install run test lint fmt system-deps services bench bench-layers compare fuzz clean
+.PHONY: install run stack load test lint fmt system-deps services bench bench-layers compare fuzz clean
 
 # Two install levels: `make run` needs only the app (a newcomer's first start stays
 # short); the tests, linters and the comparison's three frameworks come with `make test`.
@@ -36,6 +36,19 @@ run: $(VENV)/.installed-app
 	$(BIN)/flask demo > instance/demo-login.txt
 	PATH="$(CURDIR)/$(BIN):$$PATH" RUN_PORT=$(PORT) TASKMANAGER_BASE_URL=http://127.0.0.1:$(PORT) \
 		$(BIN)/honcho --procfile Procfile.dev start --port $(PORT) $(RUN_PROCESSES)
+
+# The production topology without Docker (deploy/README.md): nginx on STACK_PORT in
+# front of gunicorn and granian, a Celery worker and beat, production settings.
+STACK_PORT ?= 8080
+
+stack: $(VENV)/.installed-app system-deps services
+	$(PY) -m deploy.stack --port $(STACK_PORT)
+
+# quality.md R19 and P1: wrk through nginx on gunicorn, granian and both (not in make test).
+LOAD_ARGS ?= --duration 60 --rounds 3
+
+load: install system-deps services
+	$(PY) scripts/load.py $(LOAD_ARGS)
 
 system-deps:
 	scripts/ensure-system.sh

@@ -17,9 +17,11 @@ from taskmanager import health
 from taskmanager import observability
 from taskmanager import rate_limits
 from taskmanager import security_headers
+from taskmanager import static_files
 from taskmanager import templating
 from taskmanager.accounts import security as account_security
 from taskmanager.accounts import sessions
+from taskmanager.accounts import two_factor_pages
 from taskmanager.accounts.views import bp as accounts_bp
 from taskmanager.admin import init_app as admin_init_app
 from taskmanager.api.docs import bp as api_docs_bp
@@ -77,6 +79,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     rate_limits.init_app(app)
     security_headers.init_app(app)
     account_security.init_app(app)
+    two_factor_pages.init_app(app)
     sessions.init_app(app)
     celery_init_app(app)
     errors.init_app(app)
@@ -93,6 +96,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     app.register_blueprint(api_docs_bp)
     admin_init_app(app)
     templating.init_app(app)
+    static_files.init_app(app)
     cli.init_app(app)
 
     observability.init_app(app)

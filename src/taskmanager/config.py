@@ -61,7 +61,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # A running import/export whose worker shows no life this long is taken over.
         # Above Celery's task_time_limit (300 s), so a live run is never taken over.
         "JOB_STALE_SECONDS": 600,
-        "JSON_LOGS": False,
+        # None: JSON lines in production, plain text elsewhere.
+        "JSON_LOGS": None,
+        # Touched by the server's launcher on SIGTERM: /readyz answers 503 (health.py).
+        "DRAIN_FILE": "",
         "PREFERRED_URL_SCHEME": "http",
         "BASE_URL": "http://127.0.0.1:5000",
     }

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from flask_security import current_user
 
+from taskmanager.db import utcnow
 from taskmanager.markup import render_markdown
 
 
@@ -26,7 +27,21 @@ def zone(name: str) -> ZoneInfo:
     return ZoneInfo(name or "UTC")
 
 
+def overdue(task: object) -> bool:
+    """True for an open task whose due time has passed (the board and list colour it)."""
+    due = getattr(task, "due_at", None)
+    return due is not None and getattr(task, "status", None) != "done" and due < utcnow()
+
+
+def initials(name: str | None) -> str:
+    """Up to two letters for an avatar: "Ana Admin" -> "AA", "journey" -> "J"."""
+    words = (name or "?").split()
+    return "".join(word[0] for word in words[:2]).upper()
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(zone, "zone")
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(localtime, "localtime")
+    app.add_template_filter(initials, "initials")
+    app.add_template_test(overdue, "overdue")

@@ -204,3 +204,14 @@ def accept_by_id(*, user: User, invitation_id: int) -> Membership:
     if invitation is None or invitation.email != user.email.lower():
         raise NotFound("No such invitation for you.")
     return accept(invitation=invitation, user=user)
+
+
+def state(invitation: Invitation) -> str:
+    """Where the invitation stands: "pending", "used", "revoked" or "expired"."""
+    if invitation.accepted_at is not None:
+        return "used"
+    if invitation.revoked_at is not None:
+        return "revoked"
+    if invitation.expires_at <= utcnow():
+        return "expired"
+    return "pending"

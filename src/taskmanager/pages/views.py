@@ -7,16 +7,22 @@ from email.parser import BytesParser
 from flask import Blueprint
 from flask import abort
 from flask import current_app
+from flask import flash
 from flask import redirect
 from flask import render_template
+from flask import session
 from flask import url_for
 from flask_security import auth_required
 from flask_security import current_user
+from flask_security import url_for_security
 from werkzeug import Response
 from werkzeug.utils import safe_join
 
+from taskmanager.errors import DomainError
 from taskmanager.orgs import invitations
 from taskmanager.orgs import services as orgs
+from taskmanager.orgs.models import Invitation
+from taskmanager.orgs.models import Membership
 from taskmanager.tasks import listing
 
 bp = Blueprint("pages", __name__)
@@ -37,7 +43,11 @@ def favicon() -> Response:
 
 @bp.get("/dashboard")
 @auth_required("session")
-def dashboard() -> str:
+def dashboard() -> str | Response:
+    joined = _join_the_invitation_registered_from()
+    if joined is not None:
+        flash(f"Welcome to {joined.organization.name}.", "success")
+        return redirect(url_for("org.home", slug=joined.organization.slug), 303)
     memberships = orgs.enter_all(user=current_user)
     return render_template(
         "pages/dashboard.html",
@@ -46,6 +56,58 @@ def dashboard() -> str:
         mine=listing.dashboard(user=current_user),
         invitations=invitations.for_email(current_user.email),
     )
+
+
+# The invitation a visitor chose "Create an account" on. Signing in after confirming
+# the address lands on the dashboard, which then joins them; in another browser the
+# dashboard's invitation list offers the same invitation instead.
+JOINING = "joining_invitation"
+
+
+@bp.post("/invitations/<token>/register")
+def register_for_invitation(token: str) -> Response:
+    """Remember the invitation and open registration with its address filled in."""
+    found = invitations.find_by_token(token)
+    if invitations.state(found) != "pending" or current_user.is_authenticated:
+        return redirect(url_for("orgs.invitation", token=token), 303)
+    session[JOINING] = token
+    return redirect(url_for_security("register", email=found.email), 303)
+
+
+def _join_the_invitation_registered_from() -> Membership | None:
+    token = session.pop(JOINING, None)
+    if not token:
+        return None
+    try:
+        found = invitations.find_by_token(token)
+        return invitations.accept(invitation=found, user=current_user)
+    except DomainError:
+        # Used, revoked, for another address, or no room left: the dashboard lists
+        # whatever invitations are still open for this address.
+        return None
+
+
+@bp.app_template_global()
+def invitation_offer(invitation: Invitation) -> str:
+    """What the invitation page offers the visitor.
+
+    "join", "sign_in" (or register), "other_account" (signed in as someone else),
+    "member" (already in the organization), or the state that ends it: "used",
+    "revoked", "expired".
+    """
+    member = current_user.is_authenticated and any(
+        m.organization_id == invitation.organization_id for m in orgs.memberships_of(current_user)
+    )
+    status = invitations.state(invitation)
+    if member:
+        return "member"
+    if status != "pending":
+        return status
+    if not current_user.is_authenticated:
+        return "sign_in"
+    if current_user.email.lower() != invitation.email:
+        return "other_account"
+    return "join"
 
 
 def _outbox_enabled() -> bool:
