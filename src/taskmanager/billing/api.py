@@ -12,7 +12,7 @@ from taskmanager.billing.schemas import UsageOut
 from taskmanager.orgs import services as orgs
 from taskmanager.orgs.models import Organization
 
-bp = APIBlueprint("api_billing", __name__, url_prefix="/api/v1", tag="Organizations")
+bp = APIBlueprint("api_billing", __name__, url_prefix="/api/v1", tag="Billing")
 
 
 def usage_out(org: Organization) -> UsageOut:

@@ -15,16 +15,15 @@ from taskmanager.billing.plans import ACTIVE_STATES
 from taskmanager.billing.plans import ENDED_STATES as ENDED
 from taskmanager.billing.plans import PlanName
 from taskmanager.errors import Conflict
-from taskmanager.errors import DomainError
 from taskmanager.orgs.models import Membership
 from taskmanager.policy import Action
 from taskmanager.policy import require
 
 
-class BillingUnavailable(DomainError):
-    status = 503
-    code = "billing_unavailable"
-    default_message = "Stripe could not be reached. Nothing was charged; try again in a minute."
+class BillingUnavailable(Exception):
+    """Stripe did not answer. Only the billing page's hand-offs raise it, and show it."""
+
+    message = "Stripe could not be reached. Nothing was charged; try again in a minute."
 
 
 def _base_url() -> str:
