@@ -26,10 +26,13 @@ from taskmanager.accounts import security as account_security
 from taskmanager.accounts import sessions
 from taskmanager.accounts import two_factor_pages
 from taskmanager.accounts.views import bp as accounts_bp
+from taskmanager.admin import init_app as admin_init_app
 from taskmanager.api.docs import bp as api_docs_bp
 from taskmanager.attachments import cleanup as attachment_cleanup  # noqa: F401 - a listener
 from taskmanager.attachments import storage as attachment_storage
 from taskmanager.attachments import views as attachment_views  # noqa: F401 - adds its routes
+from taskmanager.billing import stripe_client
+from taskmanager.billing.views import bp as billing_bp  # also adds the billing pages
 from taskmanager.db import IdConverter
 from taskmanager.extensions import csrf
 from taskmanager.extensions import db
@@ -76,6 +79,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     overrides["_EXPLICIT"] = {key: True for key in overrides}
     config_module.load(app, overrides)
     config_module.validate(app.config)
+    stripe_client.init_app(app)
     os.makedirs(app.instance_path, exist_ok=True)
 
     db.init_app(app)
@@ -97,10 +101,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(orgs_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(billing_bp)
     # Project and task pages added their routes to the workspace blueprint on import.
     app.register_blueprint(workspace)
     api.init_app(app)
     app.register_blueprint(api_docs_bp)
+    admin_init_app(app)
     templating.init_app(app)
     static_files.init_app(app)
     cli.init_app(app)

@@ -67,7 +67,7 @@ def list_projects(org_id: int, query: ProjectQuery) -> ResponseReturnValue:
 @bp.output(ProjectOut, status_code=201)
 @bp.doc(
     summary="Create a project (admins and owners)",
-    responses=responses(403, 404, status=201, headers=["ETag", "Location"]),
+    responses=responses(402, 403, 404, status=201, headers=["ETag", "Location"]),
 )
 def create_project(org_id: int, data: ProjectIn) -> Any:
     me = orgs.access(user=caller(), org_id=org_id)
@@ -92,7 +92,7 @@ def get_project(project_id: int) -> Any:
 @bp.doc(
     summary="Rename, describe, archive or unarchive",
     description="Send `If-Match` with the ETag you read: a stale one answers 412.",
-    responses=responses(403, 404, 412, headers=["ETag"]),
+    responses=responses(402, 403, 404, 412, headers=["ETag"]),
 )
 def update_project(project_id: int, data: ProjectUpdate, condition: IfMatch) -> Any:
     me, project = _project(project_id)

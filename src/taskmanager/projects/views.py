@@ -14,6 +14,7 @@ from werkzeug import Response
 
 from taskmanager.attachments import services as attachments
 from taskmanager.errors import Conflict
+from taskmanager.errors import PlanLimitReached
 from taskmanager.errors import ValidationFailed
 from taskmanager.orgs import services as orgs
 from taskmanager.orgs.workspace import membership
@@ -43,7 +44,7 @@ def create_project() -> Response:
     try:
         data = parse(ProjectIn, form_fields("name", "description", empty=""))
         project = services.create_project(actor=me, data=data)
-    except ValidationFailed as error:
+    except (ValidationFailed, PlanLimitReached) as error:
         flash(describe(error), "danger")
         return redirect(url_for("org.home"), 303)
     flash(f"Project {project.name} created.", "success")
