@@ -54,6 +54,7 @@ def test_probes_answer_plain_http_in_production_where_pages_redirect_to_https():
             "SECRET_KEY": "a-production-secret-key-long-enough-0123456789",
             "DATABASE_URL": "sqlite://",
             "BROKER_URL": "memory://",
+            "BASE_URL": "https://tasks.example.com",
         }
     )
     client = production.test_client()
