@@ -26,6 +26,9 @@ from taskmanager.accounts import sessions
 from taskmanager.accounts import two_factor_pages
 from taskmanager.accounts.views import bp as accounts_bp
 from taskmanager.api.docs import bp as api_docs_bp
+from taskmanager.attachments import cleanup as attachment_cleanup  # noqa: F401 - a listener
+from taskmanager.attachments import storage as attachment_storage
+from taskmanager.attachments import views as attachment_views  # noqa: F401 - adds its routes
 from taskmanager.db import IdConverter
 from taskmanager.extensions import csrf
 from taskmanager.extensions import db
@@ -81,6 +84,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     two_factor_pages.init_app(app)
     sessions.init_app(app)
     celery_init_app(app)
+    attachment_storage.init_app(app)
     errors.init_app(app)
 
     health.init_app(app)

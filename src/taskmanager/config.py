@@ -75,6 +75,23 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "JSON_LOGS": None,
         # Touched by the server's launcher on SIGTERM: /readyz answers 503 (health.py).
         "DRAIN_FILE": "",
+        # Attachments: "local" (files under ATTACHMENTS_ROOT) or "s3" (any S3-compatible
+        # store). ATTACHMENTS_ACCEL_REDIRECT, e.g. "/_protected/attachments/", hands local
+        # downloads to nginx's internal location of that name (aliased to the root).
+        "STORAGE": "local",
+        "ATTACHMENTS_ROOT": os.path.join(instance_path, "attachments"),
+        "ATTACHMENTS_ACCEL_REDIRECT": "",
+        "S3_BUCKET": "",
+        "S3_PREFIX": "attachments/",
+        "S3_REGION": "",
+        "S3_ENDPOINT_URL": "",  # MinIO and other S3 clones; empty for AWS
+        "S3_ACCESS_KEY_ID": "",  # empty: boto3's own chain (environment, instance role)
+        "S3_SECRET_ACCESS_KEY": "",
+        "S3_PRESIGN_SECONDS": 300,
+        # Self-hosted installs without plans may lift the plans' attachment limits for
+        # every organization (bytes; None keeps each plan's own limit).
+        "ATTACHMENTS_LARGEST_FILE_BYTES": None,
+        "ATTACHMENTS_STORAGE_BYTES": None,
         "PREFERRED_URL_SCHEME": "http",
         "BASE_URL": "http://127.0.0.1:5000",
     }

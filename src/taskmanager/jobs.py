@@ -34,6 +34,7 @@ JOB_MODULES = [
     "taskmanager.notifications.jobs",
     "taskmanager.imports.jobs",
     "taskmanager.api.idempotency",
+    "taskmanager.attachments.jobs",
 ]
 
 
@@ -67,6 +68,10 @@ def celery_config(config: dict[str, Any]) -> dict[str, Any]:
             },
             "purge-idempotency-keys": {
                 "task": "taskmanager.api.idempotency.purge_idempotency_keys",
+                "schedule": 3600.0,
+            },
+            "sweep-attachment-orphans": {
+                "task": "taskmanager.attachments.jobs.sweep_orphans",
                 "schedule": 3600.0,
             },
             # Every minute: a person is watching these jobs' progress bars.

@@ -29,11 +29,14 @@ class Action(StrEnum):
     MANAGE_OWNERS = "manage_owners"  # make, demote or remove owners
     MANAGE_BILLING = "manage_billing"
     MANAGE_ORGANIZATION = "manage_organization"  # rename, delete, transfer ownership
+    # Anyone who uploads may delete their own files; these roles delete anyone's.
+    DELETE_ANY_ATTACHMENT = "delete_any_attachment"
 
 
 _MEMBER = {Action.VIEW, Action.WRITE_TASKS, Action.DELETE_OWN_TASK}
 _ADMIN = _MEMBER | {
     Action.DELETE_ANY_TASK,
+    Action.DELETE_ANY_ATTACHMENT,
     Action.MANAGE_PROJECTS,
     Action.MANAGE_LABELS,
     Action.MANAGE_MEMBERS,

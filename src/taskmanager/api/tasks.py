@@ -21,6 +21,7 @@ from taskmanager.api.http import paged
 from taskmanager.api.http import read_cursor
 from taskmanager.api.http import responses
 from taskmanager.api.schemas import IfMatch
+from taskmanager.attachments import services as attachments
 from taskmanager.orgs import services as orgs
 from taskmanager.orgs.models import Membership
 from taskmanager.schemas import Page
@@ -42,14 +43,18 @@ bp = APIBlueprint("api_tasks", __name__, url_prefix="/api/v1", tag="Tasks")
 
 
 def tasks_out(found: Sequence[Task]) -> list[TaskOut]:
-    """Tasks as the API shows them, their comment counts fetched in one query."""
+    """Tasks as the API shows them, their comment and attachment counts in a query each."""
     counts = comments.counts(task.id for task in found)
+    files = attachments.counts(task.id for task in found)
     out = []
     for task in found:
         fields = {
-            name: getattr(task, name) for name in TaskOut.model_fields if name != "comment_count"
+            name: getattr(task, name)
+            for name in TaskOut.model_fields
+            if name not in ("comment_count", "attachment_count")
         }
         fields["comment_count"] = counts.get(task.id, 0)
+        fields["attachment_count"] = files.get(task.id, 0)
         out.append(TaskOut.model_validate(fields))
     return out
 

@@ -13,6 +13,7 @@ from flask_security import current_user
 from werkzeug import Response
 
 from taskmanager.activity import services as activity
+from taskmanager.attachments import services as attachments
 from taskmanager.errors import Conflict
 from taskmanager.errors import Forbidden
 from taskmanager.errors import ValidationFailed
@@ -97,6 +98,7 @@ def home() -> str:
         invitations=invitations.pending(actor=me) if can(me.role, Action.MANAGE_MEMBERS) else [],
         labels=projects.list_labels(org_id),
         events=activity.for_organization(org_id, role=me.role),
+        storage=attachments.usage(me.organization),
         roles=list(Role),
         can=lambda action: can(me.role, action),
         Action=Action,

@@ -12,6 +12,7 @@ from flask import url_for
 from flask_security import current_user
 from werkzeug import Response
 
+from taskmanager.attachments import services as attachments
 from taskmanager.errors import Conflict
 from taskmanager.errors import ValidationFailed
 from taskmanager.orgs import services as orgs
@@ -81,7 +82,10 @@ def list_page(project_id: int, **refused: Any) -> str:
         page=page,
         per_page=int_or_none(request.args.get("per_page")) or PER_PAGE,
     )
-    return render_template("projects/list.html", page=found, view="list", **context)
+    files = attachments.counts(task.id for task in found.items)
+    return render_template(
+        "projects/list.html", page=found, view="list", attachment_counts=files, **context
+    )
 
 
 @workspace.get("/projects/<int:project_id>/board")

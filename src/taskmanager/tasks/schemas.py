@@ -141,6 +141,7 @@ class TaskOut(Out):
     assignee: UserRef | None
     labels: list[LabelOut]
     comment_count: int
+    attachment_count: int
     created_by_id: int | None
     completed_at: datetime | None
     created_at: datetime

@@ -15,6 +15,7 @@ from werkzeug import Response
 
 from taskmanager import links
 from taskmanager.activity import services as activity
+from taskmanager.attachments import views as attachments
 from taskmanager.errors import Conflict
 from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import db
@@ -88,6 +89,7 @@ def _task_page(me: Membership, found: Task, **refused: Any) -> str:
         me=me,
         task=found,
         comments=comments.list_comments(found),
+        attachments=attachments.panel(me, found),
         events=activity.for_task(found.id),
         members=orgs.members(me.organization_id),
         labels=projects.list_labels(me.organization_id),
