@@ -9,7 +9,7 @@ export FLASK_APP := taskmanager
 # Everything the embedded default writes (SQLite files, outbox, uploads) lives here.
 export TASKMANAGER_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: install run test lint fmt system-deps services bench bench-layers compare fuzz clean
+.PHONY: install run stack load test lint fmt system-deps services bench bench-layers compare fuzz verify clean
 
 # Two install levels: `make run` needs only the app (a newcomer's first start stays
 # short); the tests, linters and the comparison's three frameworks come with `make test`.
@@ -32,6 +32,19 @@ run: $(VENV)/.installed-app
 	$(BIN)/flask demo > instance/demo-login.txt
 	PATH="$(CURDIR)/$(BIN):$$PATH" RUN_PORT=$(PORT) TASKMANAGER_BASE_URL=http://127.0.0.1:$(PORT) \
 		$(BIN)/honcho --procfile Procfile.dev start --port $(PORT)
+
+# The production topology without Docker (deploy/README.md): nginx on STACK_PORT in
+# front of gunicorn and granian, a Celery worker and beat, production settings.
+STACK_PORT ?= 8080
+
+stack: $(VENV)/.installed-app system-deps services
+	$(PY) -m deploy.stack --port $(STACK_PORT)
+
+# quality.md R19 and P1: wrk through nginx on gunicorn, granian and both (not in make test).
+LOAD_ARGS ?= --duration 60 --rounds 3
+
+load: install system-deps services
+	$(PY) scripts/load.py $(LOAD_ARGS)
 
 system-deps:
 	scripts/ensure-system.sh
@@ -57,6 +70,19 @@ FUZZ_ARGS ?= --max-examples 100 --max-steps 10 --min-requests 10000
 
 fuzz: install services
 	$(PY) scripts/fuzz.py $(FUZZ_ARGS)
+
+# quality.md R1-R20: the static checks (bandit, local semgrep rules) run here, in their
+# own venv so semgrep's pins stay out of the app's; verify/RESULTS.md names, for every
+# R id, its figures and command, or the tests of `make test` that prove it.
+VERIFY_VENV ?= .venv-verify
+
+$(VERIFY_VENV)/.installed:
+	python3 -m venv $(VERIFY_VENV)
+	$(VERIFY_VENV)/bin/pip install --quiet "bandit>=1.7" "semgrep>=1.50"
+	touch $@
+
+verify: install $(VERIFY_VENV)/.installed
+	$(PY) scripts/verify.py --tools $(VERIFY_VENV)/bin
 
 bench-layers: install
 	$(PY) -m foundations.bench

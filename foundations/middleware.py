@@ -132,6 +132,8 @@ class LoggingMiddleware:
     ``status`` (an int), ``duration_ms``, ``bytes_sent`` and ``request_id`` as
     attributes, for a JSON formatter, plus whatever ``fields(environ)`` returns (its
     names must not clash with LogRecord's own, such as ``name`` or ``msg``).
+    ``path(environ)``, when given, writes the path instead, e.g. with a secret token
+    taken out of it.
     Nothing is measured when the logger would drop the record anyway.
     """
 
@@ -143,6 +145,7 @@ class LoggingMiddleware:
         level: int = logging.INFO,
         format: Callable[[AccessRecord], str] = format_access_line,
         fields: Callable[[WSGIEnvironment], Mapping[str, object]] | None = None,
+        path: Callable[[WSGIEnvironment], str] | None = None,
         request_id_key: str = REQUEST_ID_KEY,
         clock: Callable[[], float] = time.perf_counter,
     ) -> None:
@@ -151,6 +154,7 @@ class LoggingMiddleware:
         self.level = level
         self.format = format
         self.fields = fields
+        self.path = path
         self.request_id_key = request_id_key
         self.clock = clock
 
@@ -238,12 +242,14 @@ class _LoggedResponse:
         if status is None or (self.failed and self.bytes_sent == 0):
             status = "500 Internal Server Error"
         request_id = self.environ.get(self.middleware.request_id_key)
+        if self.middleware.path is not None:
+            path = self.middleware.path(self.environ)
+        else:
+            path = _text(self.environ.get("SCRIPT_NAME", "") + self.environ.get("PATH_INFO", ""))
         return AccessRecord(
             started=self.started,
             method=_printable(self.environ.get("REQUEST_METHOD", "")),
-            path=_printable(
-                _text(self.environ.get("SCRIPT_NAME", "") + self.environ.get("PATH_INFO", ""))
-            ),
+            path=_printable(path),
             status=status,
             duration_ms=(self.middleware.clock() - self.clock_start) * 1000,
             bytes_sent=self.bytes_sent,

@@ -53,6 +53,8 @@ def base_config(tmp_path_factory: pytest.TempPathFactory, **extra: Any) -> dict[
         "OUTBOX_DIR": str(instance / "outbox"),
         "ATTACHMENTS_ROOT": str(instance / "attachments"),
         "SERVER_NAME": None,
+        # The test client's default host, so emailed links open in the test client.
+        "BASE_URL": "http://localhost",
     }
     config.update(extra)
     return config

@@ -8,6 +8,7 @@ PRODUCTION = {
     "SECRET_KEY": "a-production-secret-key-of-forty-characters!!",
     "DATABASE_URL": "postgresql://db.internal/taskmanager",
     "BROKER_URL": "redis://redis.internal:6379/0",
+    "BASE_URL": "https://tasks.example.com",
 }
 
 
@@ -44,3 +45,21 @@ def test_settings_come_from_prefixed_environment_variables(monkeypatch, tmp_path
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
     assert app.config["LOGIN_RATE_LIMIT"] == "3 per minute"
     assert app.config["PROXY_COUNT"] == 1
+
+
+def development_app(monkeypatch, instance):
+    monkeypatch.delenv("TASKMANAGER_SECRET_KEY", raising=False)
+    monkeypatch.setenv("TASKMANAGER_INSTANCE_PATH", str(instance))
+    return create_app({"DATABASE_URL": f"sqlite:///{instance}/x.db"})
+
+
+def test_development_signs_with_a_key_of_its_own_instance(monkeypatch, tmp_path):
+    from taskmanager.config import DEV_SECRET_KEY
+
+    first = development_app(monkeypatch, tmp_path / "one")
+    key = first.config["SECRET_KEY"]
+    assert key != DEV_SECRET_KEY
+    assert len(key) >= 32
+    assert (tmp_path / "one" / "secret_key").read_text().strip() == key
+    assert development_app(monkeypatch, tmp_path / "one").config["SECRET_KEY"] == key
+    assert development_app(monkeypatch, tmp_path / "two").config["SECRET_KEY"] != key

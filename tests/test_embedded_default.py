@@ -59,7 +59,9 @@ def test_a_newcomer_registers_confirms_from_the_outbox_and_signs_in(embedded_app
 
     message = client.get(message_link).get_data(as_text=True)
     confirm = re.search(r"http://[^\s\"<]+/confirm/[^\s\"<]+", message).group(0)
-    client.get(confirm.replace("http://localhost", ""))
+    # Built on the configured base URL (the embedded default), not the request's Host.
+    assert confirm.startswith("http://127.0.0.1:5000/confirm/")
+    client.get(confirm.removeprefix("http://127.0.0.1:5000"))
     signed_in = post_form(client, "/login", {"email": "first@example.com", "password": password})
 
     assert signed_in.headers["Location"].endswith("/dashboard")

@@ -20,3 +20,44 @@ def test_readyz_names_the_broker_when_it_is_unreachable(app, tmp_path):
     assert response.status_code == 503
     assert "broker" in response.json["failed"]
     assert "database" not in response.json["failed"]
+
+
+def test_readyz_answers_503_at_once_while_the_process_drains(app, client):
+    from taskmanager.health import DRAINING
+    from taskmanager.health import start_draining
+
+    start_draining(app)
+    try:
+        response = client.get("/readyz")
+    finally:
+        app.extensions.pop(DRAINING)
+    assert response.status_code == 503
+    assert response.json["failed"] == {"process": "shutting down"}
+    assert client.get("/livez").status_code == 200
+
+
+def test_readyz_answers_503_once_the_launcher_touches_the_drain_file(app, client, tmp_path):
+    drain_file = tmp_path / "draining"
+    app.config["DRAIN_FILE"] = str(drain_file)
+    try:
+        assert client.get("/readyz").status_code == 200
+        drain_file.touch()
+        assert client.get("/readyz").status_code == 503
+    finally:
+        app.config["DRAIN_FILE"] = ""
+
+
+def test_probes_answer_plain_http_in_production_where_pages_redirect_to_https():
+    production = create_app(
+        {
+            "ENV": "production",
+            "SECRET_KEY": "a-production-secret-key-long-enough-0123456789",
+            "DATABASE_URL": "sqlite://",
+            "BROKER_URL": "memory://",
+        }
+    )
+    client = production.test_client()
+    host = "http://127.0.0.1:8000"  # a probe inside the container or host network
+    assert client.get("/livez", base_url=host).status_code == 200
+    assert client.get("/readyz", base_url=host).status_code in (200, 503)
+    assert client.get("/login", base_url=host).headers["Location"].startswith("https://")

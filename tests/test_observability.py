@@ -45,3 +45,33 @@ def test_json_logs_are_one_object_per_line_without_secrets():
     assert entry["message"] == "signed in"
     assert entry["request_id"] == "abc123"
     assert "hunter2" not in line
+
+
+def test_production_writes_json_logs_unless_told_otherwise(app):
+    from taskmanager.observability import json_logs_enabled
+
+    assert not json_logs_enabled(app)
+    production = type("App", (), {"config": {"ENV": "production", "JSON_LOGS": None}})()
+    assert json_logs_enabled(production)  # type: ignore[arg-type]
+    production.config["JSON_LOGS"] = False
+    assert not json_logs_enabled(production)  # type: ignore[arg-type]
+
+
+def test_one_time_tokens_in_urls_never_reach_the_access_log(client, caplog):
+    with caplog.at_level(logging.INFO, logger=ACCESS_LOGGER):
+        response = client.get("/reset/secret-reset-token-123")
+        response.close()
+    (record,) = [r for r in caplog.records if r.name == ACCESS_LOGGER]
+    assert record.path == "/reset/[redacted]"
+    assert "secret-reset-token-123" not in record.getMessage()
+
+
+def test_a_job_published_during_a_request_carries_the_request_id(app):
+    from foundations.middleware import REQUEST_ID_KEY
+    from taskmanager.observability import REQUEST_ID_HEADER
+    from taskmanager.observability import _send_request_id
+
+    headers: dict[str, str] = {}
+    with app.test_request_context(environ_base={REQUEST_ID_KEY: "req-abc"}):
+        _send_request_id(headers=headers)
+    assert headers[REQUEST_ID_HEADER] == "req-abc"

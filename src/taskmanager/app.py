@@ -13,10 +13,13 @@ from taskmanager import api
 from taskmanager import cli
 from taskmanager import config as config_module
 from taskmanager import errors
+from taskmanager import guards
 from taskmanager import health
+from taskmanager import links
 from taskmanager import observability
 from taskmanager import rate_limits
 from taskmanager import security_headers
+from taskmanager import static_files
 from taskmanager import templating
 from taskmanager.accounts import security as account_security
 from taskmanager.accounts import sessions
@@ -52,7 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     Raises:
         ConfigError: production settings are missing; the message names the variable.
     """
-    app = APIFlask(
+    app = links.App(
         __name__,
         title="TaskManager API",
         version="1.0",
@@ -74,6 +77,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
     mail.init_app(app)
     csrf.init_app(app)
+    guards.init_app(app)
     rate_limits.init_app(app)
     security_headers.init_app(app)
     account_security.init_app(app)
@@ -93,6 +97,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     api.init_app(app)
     app.register_blueprint(api_docs_bp)
     templating.init_app(app)
+    static_files.init_app(app)
     cli.init_app(app)
 
     observability.init_app(app)

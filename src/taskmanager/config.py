@@ -9,19 +9,29 @@ still leans on those development defaults, naming the variable to set.
 from __future__ import annotations
 
 import os
+import secrets
+import tempfile
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
 
-# Only ever used in development and tests; production refuses it (see validate()).
+from taskmanager import links
+
+# Only ever used by tests that set no key; production refuses it (see validate()) and
+# development replaces it with a key of its own instance (see instance_secret_key()).
 DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"  # noqa: S105
+KEY_FILE_NAME = "secret_key"
+
+LOOPBACK = ("127.0.0.1", "localhost")
 
 # Settings without a built-in value in production: the variable that sets each.
 REQUIRED_IN_PRODUCTION = {
     "SECRET_KEY": "TASKMANAGER_SECRET_KEY",
     "DATABASE_URL": "TASKMANAGER_DATABASE_URL",
     "BROKER_URL": "TASKMANAGER_BROKER_URL",
+    # Every emailed link is built on it (links.py); production never guesses it.
+    "BASE_URL": "TASKMANAGER_BASE_URL",
 }
 
 
@@ -61,6 +71,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # A running import/export whose worker shows no life this long is taken over.
         # Above Celery's task_time_limit (300 s), so a live run is never taken over.
         "JOB_STALE_SECONDS": 600,
+        # None: JSON lines in production, plain text elsewhere.
+        "JSON_LOGS": None,
+        # Touched by the server's launcher on SIGTERM: /readyz answers 503 (health.py).
+        "DRAIN_FILE": "",
         # Attachments: "local" (files under ATTACHMENTS_ROOT) or "s3" (any S3-compatible
         # store). ATTACHMENTS_ACCEL_REDIRECT, e.g. "/_protected/attachments/", hands local
         # downloads to nginx's internal location of that name (aliased to the root).
@@ -78,7 +92,6 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # every organization (bytes; None keeps each plan's own limit).
         "ATTACHMENTS_LARGEST_FILE_BYTES": None,
         "ATTACHMENTS_STORAGE_BYTES": None,
-        "JSON_LOGS": False,
         "PREFERRED_URL_SCHEME": "http",
         "BASE_URL": "http://127.0.0.1:5000",
     }
@@ -92,7 +105,33 @@ def load(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config.update(overrides)
     if app.config.get("TESTING"):
         app.config["ENV"] = app.config.get("ENV", "testing")
+    elif app.config["SECRET_KEY"] == DEV_SECRET_KEY and not is_production(app.config):
+        # A published constant would let anyone forge this instance's sessions.
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     _derive(app.config)
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """This instance's own random key, made on first use and kept in the instance folder.
+
+    The web, worker and beat processes of ``make run`` start together: the key is
+    written to a temporary file and linked into place, so exactly one writer wins
+    and every process reads the same complete key.
+    """
+    path = os.path.join(instance_path, KEY_FILE_NAME)
+    if not os.path.exists(path):
+        os.makedirs(instance_path, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=instance_path, prefix=".secret_key.")
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process made it first; use theirs
+        finally:
+            os.unlink(temporary)
+    with open(path, encoding="ascii") as handle:
+        return handle.read().strip()
 
 
 def is_production(config: Mapping[str, Any]) -> bool:
@@ -131,6 +170,12 @@ def _derive(config: dict[str, Any]) -> None:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "PREFERRED_URL_SCHEME": "https" if production else config["PREFERRED_URL_SCHEME"],
     }
+    if production and config.get("TRUSTED_HOSTS") is None and config.get("BASE_URL"):
+        # Only the base URL's host is served: any other Host header answers 400.
+        # Loopback too: a container's health check calls http://127.0.0.1:8000/livez,
+        # and no link is built from Host any more (links.py), so it grants nothing.
+        host = links.base_host(str(config["BASE_URL"]))
+        config["TRUSTED_HOSTS"] = [host, *(name for name in LOOPBACK if name != host)]
     for key, value in cookies.items():
         if not explicit.get(key):
             config[key] = value
@@ -164,6 +209,9 @@ def validate(config: Mapping[str, Any]) -> None:
                 f"Set {variable}: production does not fall back to the embedded "
                 f"development {key.lower().replace('_', ' ')}."
             )
+    base_problem = links.problem(str(config["BASE_URL"]))
+    if base_problem:
+        raise ConfigError(f"TASKMANAGER_BASE_URL is not usable: {base_problem}.")
     if len(str(config["SECRET_KEY"])) < 32:
         raise ConfigError("TASKMANAGER_SECRET_KEY is too short: use at least 32 characters.")
 

@@ -4,9 +4,17 @@
 ``/readyz`` checks each dependency the app cannot work without and answers 503
 naming what failed, so an instance that lost its database leaves the pool. Both
 are exempt from sign-in, CSRF and rate limits.
+
+On SIGTERM the server starts *draining*: ``/readyz`` answers 503 at once while the
+process keeps serving, so a load balancer takes it out before it stops accepting.
+gunicorn's worker calls ``start_draining`` (deploy/gunicorn.conf.py); granian's main
+process touches ``DRAIN_FILE``, which every worker process sees
+(deploy/granian_server.py).
 """
 
 from __future__ import annotations
+
+import os
 
 from flask import Blueprint
 from flask import Flask
@@ -21,6 +29,7 @@ from taskmanager.extensions import db
 from taskmanager.rate_limits import limiter_for
 
 bp = Blueprint("health", __name__)
+DRAINING = "taskmanager.draining"
 CHECK_TIMEOUT_SECONDS = 2.0
 
 
@@ -51,19 +60,33 @@ CHECKS = {"database": _check_database, "broker": _check_broker, "redis": _check_
 
 @bp.get("/readyz")
 def readyz() -> tuple[Response, int]:
+    if is_draining(current_app):  # first: no dependency check delays the answer
+        return jsonify(status="unavailable", failed={"process": "shutting down"}), 503
     failed: dict[str, str] = {}
     for name, check in CHECKS.items():
         try:
             check()
         except Exception as error:  # any failure means "not ready"; say which and why
             failed[name] = type(error).__name__
-    if current_app.extensions.get("taskmanager.draining"):
-        failed["process"] = "shutting down"
     if failed:
         return jsonify(status="unavailable", failed=failed), 503
     return jsonify(status="ok", checks=sorted(CHECKS)), 200
 
 
+def start_draining(app: Flask) -> None:
+    """From now on ``/readyz`` answers 503 in this process; serving goes on."""
+    app.extensions[DRAINING] = True
+
+
+def is_draining(app: Flask) -> bool:
+    drain_file = app.config.get("DRAIN_FILE")
+    return bool(app.extensions.get(DRAINING)) or bool(drain_file and os.path.exists(drain_file))
+
+
 def init_app(app: Flask) -> None:
+    # Probes reach the app server over plain HTTP from inside the host or container
+    # network, not through the TLS proxy: answer them instead of redirecting to https.
+    for probe in (livez, readyz):
+        setattr(probe, "talisman_view_options", {"force_https": False})  # noqa: B010
     limiter_for(app).exempt(bp)
     app.register_blueprint(bp)

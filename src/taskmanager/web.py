@@ -14,6 +14,8 @@ from flask import redirect
 from flask import request
 from werkzeug import Response
 
+from taskmanager import links
+from taskmanager.db import MAX_ID
 from taskmanager.errors import Conflict
 from taskmanager.errors import ValidationFailed
 
@@ -23,6 +25,7 @@ def form_action(action: Callable[[], Any], *, success: str, back: str) -> Respon
 
     Input problems (ValidationFailed, Conflict) are the user's to fix, so they come
     back as a message on the page; NotFound and Forbidden go to the error pages.
+    ``back`` may come from the client, so only a local path is followed.
     """
     try:
         action()
@@ -30,7 +33,7 @@ def form_action(action: Callable[[], Any], *, success: str, back: str) -> Respon
         flash(describe(error), "danger")
     else:
         flash(success, "success")
-    return redirect(back, 303)
+    return redirect(links.safe_target(back, "/"), 303)
 
 
 def describe(error: ValidationFailed | Conflict) -> str:
@@ -66,6 +69,10 @@ def local_datetime(day: str | None, clock: str | None, zone: str) -> datetime | 
     try:
         parsed_day = date.fromisoformat(day)
         parsed_time = time.fromisoformat(clock) if clock else time(17, 0)
+        # The API's rule: a moment that exists in UTC, with a day after it (ranges end
+        # a day later), so neither Python nor the database overflows on it.
+        if not date(1, 1, 2) <= parsed_day <= date(9999, 12, 30):
+            raise ValueError("out of range")
     except ValueError:
         raise ValidationFailed(
             details={"due_at": "Use a date like 2026-05-31 and a time like 17:00."}
@@ -74,7 +81,16 @@ def local_datetime(day: str | None, clock: str | None, zone: str) -> datetime | 
 
 
 def int_or_none(value: str | None) -> int | None:
+    """A form or query integer; None when absent, not a number, or past any row id.
+
+    Ids, page numbers, versions and positions all fit in ``MAX_ID``; a bigger number
+    sent on to the database would fail there as out of range (a 500), so it names
+    nothing here, as the API's ``le=MAX_ID`` rules make it.
+    """
     try:
-        return int(value) if value not in (None, "") else None
+        number = int(value) if value not in (None, "") else None
     except ValueError:
         return None
+    if number is None or not -MAX_ID <= number <= MAX_ID:
+        return None
+    return number

@@ -165,3 +165,24 @@ def test_logout_by_get_changes_nothing(client, user):
     sign_in(client, user.email)
     client.get("/logout")
     assert client.get("/dashboard").status_code == 200
+
+
+def test_guessing_one_account_from_many_addresses_is_limited_too(app, user):
+    statuses = []
+    for n in range(12):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"203.0.113.{n + 1}"
+        statuses.append(sign_in(client, user.email, password=f"guess number {n}").status_code)
+    assert statuses[:10] == [200] * 10
+    assert statuses[-1] == 429
+
+
+def test_another_account_is_not_limited_by_guesses_at_the_first(app, user, make_user):
+    other = make_user()
+    for n in range(11):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"203.0.113.{n + 1}"
+        sign_in(client, user.email, password=f"guess number {n}")
+    fresh = app.test_client()
+    fresh.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    assert sign_in(fresh, other.email).status_code == 302

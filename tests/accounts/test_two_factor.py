@@ -20,7 +20,18 @@ def enable_two_factor(app, client, user):
         client, "/tf-validate", {"code": totp_code(app, secret)}, form_url="/tf-setup"
     )
     assert response.status_code == 302
+    forget_used_codes(app, user)
     return secret
+
+
+def forget_used_codes(app, user):
+    """As if the setup code's 30-second step had passed: its code may sign in again."""
+    from taskmanager.accounts.models import User
+    from taskmanager.extensions import db
+
+    with app.app_context():
+        db.session.get(User, user.id).tf_totp_last_counter = None
+        db.session.commit()
 
 
 def test_after_setup_sign_in_needs_the_authenticator_code(app, client, user):
@@ -71,3 +82,28 @@ def test_a_recovery_code_signs_in_once_when_the_phone_is_lost(app, client, user)
     sign_in(again, user.email)
     post_form(again, "/mf-recovery", {"code": codes[0]}, form_url="/tf-validate")
     assert again.get("/dashboard").status_code == 302
+
+
+def test_a_code_signs_in_once(app, client, user):
+    secret = enable_two_factor(app, client, user)
+    code = totp_code(app, secret)
+    first = app.test_client()
+    sign_in(first, user.email)
+    assert post_form(first, "/tf-validate", {"code": code}).status_code == 302
+    assert first.get("/dashboard").status_code == 200
+
+    replay = app.test_client()
+    sign_in(replay, user.email)
+    post_form(replay, "/tf-validate", {"code": code})
+    assert replay.get("/dashboard").status_code == 302
+
+
+def test_an_api_code_signs_in_once(app, client, user):
+    from tests.factories import PASSWORD
+
+    secret = enable_two_factor(app, client, user)
+    credentials = {"email": user.email, "password": PASSWORD, "otp": totp_code(app, secret)}
+    api = app.test_client()
+    assert api.post("/api/v1/auth/tokens", json=credentials).status_code == 201
+    replayed = api.post("/api/v1/auth/tokens", json=credentials)
+    assert replayed.status_code == 401

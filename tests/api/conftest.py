@@ -93,9 +93,7 @@ def other_team(app: Flask, make_user: Any) -> Any:
             )
         )  # fmt: skip
         invitation = detach(
-            invitations.invite(
-                actor=actor, email="guest@example.com", role="member", base_url="http://x/"
-            )
+            invitations.invite(actor=actor, email="guest@example.com", role="member")
         )
     return SimpleNamespace(
         org=org, owner=owner, project=project, label=label, task=task, comment=comment,

@@ -28,7 +28,11 @@ def test_deleting_a_project_queues_its_tasks_files(
     created = api.upload(team.task.id, "a.txt", b"words\n").get_json()
     assert created["id"]
     assert (
-        api.client.delete(f"/api/v1/projects/{team.project.id}", headers=api.headers).status_code
+        api.client.delete(
+            f"/api/v1/projects/{team.project.id}",
+            headers=api.headers,
+            json={"confirm": team.project.name},
+        ).status_code
         == 204
     )
     assert len(_doomed(enqueued)) == 1

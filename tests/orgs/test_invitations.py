@@ -102,3 +102,24 @@ def test_inviting_someone_already_a_member_says_so(app, team, as_user):
     response = invite(client, team.org, team.people["member"].email)
     assert response.status_code == 303
     assert "already a member" in client.get(f"/o/{team.org.slug}").get_data(as_text=True)
+
+
+def api_as(app, user):
+    from tests.api.conftest import Api
+    from tests.api.conftest import sign_in
+
+    client = app.test_client()
+    return Api(client, sign_in(client, user)["access_token"])
+
+
+def test_the_activity_feed_shows_invited_addresses_only_to_member_managers(app, team, as_user):
+    invite(as_user(team.people["admin"]), team.org, "secret-hire@example.com")
+    for role in ("viewer", "member"):
+        page = as_user(team.people[role]).get(f"/o/{team.org.slug}")
+        assert "secret-hire@example.com" not in page.get_data(as_text=True), role
+        feed = api_as(app, team.people[role]).get(f"/orgs/{team.org.id}/activity")
+        assert "secret-hire@example.com" not in feed.get_data(as_text=True), role
+    page = as_user(team.people["admin"]).get(f"/o/{team.org.slug}")
+    assert "secret-hire@example.com" in page.get_data(as_text=True)
+    feed = api_as(app, team.people["admin"]).get(f"/orgs/{team.org.id}/activity")
+    assert "secret-hire@example.com" in feed.get_data(as_text=True)

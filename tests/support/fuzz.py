@@ -100,9 +100,7 @@ def seed(app: Flask) -> Seed:
         comment = comments.add_comment(
             actor=actor, task=db.session.get(Task, task.id), data=CommentFields(body="A comment")
         )
-        invitation = invitations.invite(
-            actor=actor, email="guest@example.com", role="member", base_url="http://localhost/"
-        )
+        invitation = invitations.invite(actor=actor, email="guest@example.com", role="member")
         comment_id, invitation_id = comment.id, invitation.id
     return Seed(
         email=owner.email,

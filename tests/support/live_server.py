@@ -1,9 +1,9 @@
 """The app served for real over HTTP on a loopback port, for a browser to drive.
 
 Werkzeug's threaded server runs in a background thread of the test process, so the
-browser's requests reach the very app object the fixtures configured. Links the app
-builds while answering those requests (the confirmation link in an email) carry the
-request's host, ``127.0.0.1:<port>``, so they lead back to this server.
+browser's requests reach the very app object the fixtures configured. While it runs,
+the app's base URL (from which every emailed link is built, never from the request's
+Host) is this server's ``http://127.0.0.1:<port>``, so links lead back to it.
 """
 
 from __future__ import annotations
@@ -44,11 +44,14 @@ class LiveServer:
             "127.0.0.1", 0, app, threaded=True, request_handler=_RequestHandler
         )
         self.url = f"http://127.0.0.1:{self._server.port}"
+        self._app = app
+        self._previous_base_url = app.config["BASE_URL"]
         self._thread = threading.Thread(
             target=self._server.serve_forever, name=f"live-server-{self._server.port}", daemon=True
         )
 
     def start(self) -> LiveServer:
+        self._app.config["BASE_URL"] = self.url
         self._thread.start()
         # The socket already listens; one request proves the app answers through it.
         with urllib.request.urlopen(f"{self.url}/livez", timeout=10) as response:
@@ -63,6 +66,7 @@ class LiveServer:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=10)
+        self._app.config["BASE_URL"] = self._previous_base_url
         if self._thread.is_alive():
             raise RuntimeError(f"live server at {self.url} did not stop within 10s")
 

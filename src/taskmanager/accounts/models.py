@@ -5,6 +5,7 @@ from datetime import datetime
 from flask_security import AsaList
 from flask_security import RoleMixin
 from flask_security import UserMixin
+from sqlalchemy import BigInteger
 from sqlalchemy import Boolean
 from sqlalchemy import Column
 from sqlalchemy import ForeignKey
@@ -68,6 +69,8 @@ class User(Model, TimestampMixin, UserMixin):
     # Two-factor (TOTP) state, managed by Flask-Security.
     tf_primary_method: Mapped[str | None] = mapped_column(String(64))
     tf_totp_secret: Mapped[str | None] = mapped_column(String(255))
+    # The time step of the last code accepted (security.OnceTotp): a code works once.
+    tf_totp_last_counter: Mapped[int | None] = mapped_column(BigInteger)
     tf_phone_number: Mapped[str | None] = mapped_column(String(128))
     mf_recovery_codes: Mapped[list[str] | None] = mapped_column(MutableList.as_mutable(AsaList()))
 

@@ -8,26 +8,36 @@ Celery like every other message; its pages use our layout.
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
 from flask import current_app
+from flask import request
+from flask import session
+from flask_limiter.util import get_remote_address
 from flask_security import MailUtil
 from flask_security import PasswordUtil
 from flask_security import Security
 from flask_security import SQLAlchemyUserDatastore
+from flask_security import Totp
 from flask_security import password_complexity_validator
 from flask_security import password_length_validator
+from passlib.exc import TokenError
+from passlib.totp import TotpMatch
+from sqlalchemy import or_
+from sqlalchemy import update
 
 from taskmanager.accounts.models import Role
 from taskmanager.accounts.models import User
+from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import db
 from taskmanager.mail.services import queue_email
 from taskmanager.rate_limits import limiter_for
 
 ZXCVBN_MAX_LENGTH = 72
 
-# Views that take a secret or an email: rate limited per client address.
+# Views that take a secret or an email: rate limited per client address and per account.
 LIMITED_VIEWS = (
     "security.login",
     "security.two_factor_token_validation",
@@ -77,7 +87,49 @@ def security_settings(config: dict[str, Any]) -> dict[str, Any]:
         "SECURITY_TRACKABLE": False,
         "SECURITY_USE_REGISTER_V2": True,
         "SECURITY_FLASH_MESSAGES": True,
+        # Pages take only the revocable session (sessions.py). Flask-Security's own
+        # auth token outlives logout and is accepted in a query string; the API has
+        # its own revocable JWTs, so nothing needs it: see refuse_auth_tokens below.
+        "SECURITY_API_ENABLED_METHODS": ["session"],
+        "SECURITY_FRESHNESS_ALLOW_AUTH_TOKEN": False,
+        # Disabling two-factor, new recovery codes or a password-less change ask for
+        # the password again (/verify) unless the sign-in is this recent. The grace
+        # period keeps a user who is in the middle of such a step from being asked twice.
+        "SECURITY_FRESHNESS": timedelta(minutes=15),
+        "SECURITY_FRESHNESS_GRACE_PERIOD": timedelta(minutes=5),
     }
+
+
+class CodeAlreadyUsed(TokenError):
+    """A TOTP code (or an older one) was already accepted for this account."""
+
+
+class OnceTotp(Totp):
+    """TOTP codes accepted once per user: replaying a code, even within its window, fails.
+
+    Flask-Security leaves replay protection to these two hooks. The stored step only
+    moves forward, with a conditional UPDATE: of two requests racing with the same
+    code, the second waits for the first's row lock, then matches no row and fails.
+    """
+
+    def get_last_counter(self, user: Any) -> int | None:
+        counter: int | None = user.tf_totp_last_counter
+        return counter
+
+    def set_last_counter(self, user: Any, tmatch: TotpMatch) -> None:
+        counter = int(tmatch.counter)
+        moved = db.session.execute(
+            update(User)
+            .where(
+                User.id == user.id,
+                or_(User.tf_totp_last_counter.is_(None), User.tf_totp_last_counter < counter),
+            )
+            .values(tf_totp_last_counter=counter)
+            .execution_options(synchronize_session=False)
+        )
+        if moved.rowcount != 1:  # type: ignore[attr-defined]
+            raise CodeAlreadyUsed()
+        user.tf_totp_last_counter = counter
 
 
 class QueuedMailUtil(MailUtil):
@@ -126,6 +178,39 @@ class PassphrasePasswordUtil(PasswordUtil):
         return password_complexity_validator(scored, is_register, **kwargs), normalized
 
 
+def refuse_auth_tokens() -> None:
+    """Flask-Security would answer ``?include_auth_token`` with a long-lived token: refuse.
+
+    Raises:
+        ValidationFailed: (400) saying what to use instead.
+    """
+    if request.blueprint == "security" and "include_auth_token" in request.args:
+        raise ValidationFailed(
+            "This site does not hand out sign-in tokens. Pages use your session; for "
+            "the API, create tokens with POST /api/v1/auth/tokens."
+        )
+
+
+def account_key() -> str:
+    """The rate-limit bucket of the account a sign-in form is about.
+
+    The email typed into the form, or, on the two-factor and recovery-code steps, the
+    account that passed the password step. Limiting per account as well as per address
+    stops a guesser who rotates addresses; the moving window means no lockout outlasts
+    the limit's period, so the owner is never locked out for good.
+    """
+    email = request.form.get("email")
+    if email is None and request.is_json:
+        body = request.get_json(silent=True)
+        email = body.get("email") if isinstance(body, dict) else None
+    if isinstance(email, str) and email.strip():
+        return "account:" + email.strip().lower()[:320]
+    pending = session.get("tf_user_id")
+    if pending:
+        return f"account-id:{pending}"
+    return get_remote_address()
+
+
 def current_security() -> Security:
     """This app's Flask-Security instance."""
     instance: Security = current_app.extensions["security"]
@@ -142,11 +227,18 @@ def init_app(app: Flask) -> None:
         datastore,
         mail_util_cls=QueuedMailUtil,
         password_util_cls=PassphrasePasswordUtil,
+        totp_cls=OnceTotp,
     )
+    # Flask-Login asks the request loader for a user when there is no session: that is
+    # where Flask-Security reads its auth token (header, query string or JSON body).
+    # No loader, no token sign-in, whatever a client sends.
+    app.login_manager.request_loader(lambda _request: None)  # type: ignore[attr-defined]
+    app.before_request(refuse_auth_tokens)
     limiter = limiter_for(app)
     rate = app.config["LOGIN_RATE_LIMIT"]
     for endpoint in LIMITED_VIEWS:
         view = app.view_functions.get(endpoint)
         if view is not None:
             limited = limiter.limit(rate, methods=["POST"])(view)
+            limited = limiter.limit(rate, methods=["POST"], key_func=account_key)(limited)
             app.view_functions[endpoint] = limited  # type: ignore[assignment]

@@ -121,11 +121,12 @@ def deactivate(*, email: str) -> User:
     if user is None:
         raise NotFound(f"No account for {email}.")
     user.active = False
-    sessions.end_all(user)
+    sessions.end_everywhere(user)
     db.session.commit()
     return user
 
 
 def sign_out_elsewhere(*, user: User) -> None:
-    sessions.end_all(user, keep_current=True)
+    """End every other session and every API credential (tokens, personal tokens)."""
+    sessions.end_everywhere(user, keep_current=True)
     db.session.commit()

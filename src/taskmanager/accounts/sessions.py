@@ -19,7 +19,9 @@ from flask import request
 from flask import session
 from flask_login import user_logged_out
 from flask_security import password_changed
+from flask_security import password_reset
 from flask_security import user_authenticated
+from sqlalchemy import delete
 from sqlalchemy import select
 from sqlalchemy import update
 
@@ -73,6 +75,31 @@ def end_all(user: User, *, keep_current: bool = False) -> None:
     db.session.execute(query.values(revoked_at=utcnow()))
 
 
+def end_api_credentials(user: User) -> None:
+    """Revoke every API token family (refresh and access tokens) and personal token.
+
+    A password change or reset, a deactivation and "sign out on every other device"
+    all mean "whoever else holds a credential of mine loses it". Personal tokens are
+    included: they are credentials like any other, and the settings page says so.
+    """
+    # Imported here: api.models imports accounts.models, and accounts is loaded first.
+    from taskmanager.api.models import PersonalToken
+    from taskmanager.api.models import TokenFamily
+
+    db.session.execute(
+        update(TokenFamily)
+        .where(TokenFamily.user_id == user.id, TokenFamily.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    db.session.execute(delete(PersonalToken).where(PersonalToken.user_id == user.id))
+
+
+def end_everywhere(user: User, *, keep_current: bool = False) -> None:
+    """Every session (optionally sparing this one) and every API credential of ``user``."""
+    end_all(user, keep_current=keep_current)
+    end_api_credentials(user)
+
+
 def is_live(user: User) -> bool:
     token = session.get(SESSION_KEY)
     if not token:
@@ -113,10 +140,16 @@ def init_app(app: Flask) -> None:
         db.session.commit()
 
     def on_password_changed(sender: Any, user: User, **extra: Any) -> None:
-        end_all(user, keep_current=True)
+        # The view commits after this signal.
+        end_everywhere(user, keep_current=True)
+
+    def on_password_reset(sender: Any, user: User, **extra: Any) -> None:
+        # Whoever asked for the reset is not signed in: no session to spare.
+        end_everywhere(user)
 
     # Signals are process-wide; each handler acts only for this app.
     user_authenticated.connect(on_authenticated, app, weak=False)
     user_logged_out.connect(on_logged_out, app, weak=False)
     password_changed.connect(on_password_changed, app, weak=False)
+    password_reset.connect(on_password_reset, app, weak=False)
     app.config.setdefault("PERMANENT_SESSION_LIFETIME", MAX_AGE)

@@ -62,5 +62,9 @@ def revoke_other_sessions() -> Response:
     form = EmptyForm()
     if form.validate_on_submit():
         services.sign_out_elsewhere(user=current_user)
-        flash("You are signed out on every other device.", "success")
+        flash(
+            "You are signed out on every other device, and every API token and personal "
+            "token of yours is revoked.",
+            "success",
+        )
     return redirect(url_for("accounts.settings"))

@@ -12,6 +12,8 @@ from sqlalchemy import select
 from taskmanager.accounts.models import User
 from taskmanager.activity.models import ActivityEvent
 from taskmanager.extensions import db
+from taskmanager.policy import Action
+from taskmanager.policy import can
 
 Changes = dict[str, list[Any]]  # field -> [old, new]
 
@@ -51,10 +53,22 @@ def for_task(task_id: int, *, limit: int = 100) -> list[ActivityEvent]:
     return list(db.session.scalars(query))
 
 
-def for_organization(organization_id: int, *, limit: int = 30) -> list[ActivityEvent]:
+# Events about a subject some roles may not see: (subject type, the action needed).
+# An invitation's title is the invited address, which only member managers may read
+# (GET /invitations is 403 to the others); the feed shows what the role may see.
+RESTRICTED_SUBJECTS = {"invitation": Action.MANAGE_MEMBERS}
+
+
+def _visible_to(query: Select[Any], role: str) -> Select[Any]:
+    hidden = [subject for subject, action in RESTRICTED_SUBJECTS.items() if not can(role, action)]
+    return query.where(ActivityEvent.subject_type.not_in(hidden)) if hidden else query
+
+
+def for_organization(organization_id: int, *, role: str, limit: int = 30) -> list[ActivityEvent]:
+    """The newest events of the organization that ``role`` may see."""
+    base = select(ActivityEvent).where(ActivityEvent.organization_id == organization_id)
     query = (
-        select(ActivityEvent)
-        .where(ActivityEvent.organization_id == organization_id)
+        _visible_to(base, role)
         .order_by(ActivityEvent.created_at.desc(), ActivityEvent.id.desc())
         .limit(limit)
     )
@@ -79,6 +93,9 @@ def page_for_task(task_id: int, *, page: int = 1, per_page: int = 20) -> Page:
     return _page(query, page=page, per_page=per_page)
 
 
-def page_for_organization(organization_id: int, *, page: int = 1, per_page: int = 20) -> Page:
+def page_for_organization(
+    organization_id: int, *, role: str, page: int = 1, per_page: int = 20
+) -> Page:
+    """A page of the organization's events that ``role`` may see."""
     query = select(ActivityEvent).where(ActivityEvent.organization_id == organization_id)
-    return _page(query, page=page, per_page=per_page)
+    return _page(_visible_to(query, role), page=page, per_page=per_page)

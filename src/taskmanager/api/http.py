@@ -20,6 +20,7 @@ from itsdangerous import URLSafeSerializer
 from pydantic import BaseModel
 from sqlalchemy import Select
 
+from taskmanager import links
 from taskmanager.errors import PreconditionFailed
 from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import db
@@ -53,7 +54,7 @@ def _url(**changes: str | None) -> str:
             args.pop(name, None)
         else:
             args[name] = value
-    return f"{request.base_url}?{urlencode(args)}"
+    return f"{links.absolute(request.path)}?{urlencode(args)}"
 
 
 def link_header(*, page: int, pages: int) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from apiflask import APIBlueprint
-from flask import request
 from flask.typing import ResponseReturnValue
 
 from taskmanager.accounts.schemas import UserRef
@@ -178,9 +177,7 @@ def list_invitations(org_id: int, query: PageQuery) -> ResponseReturnValue:
     responses=responses(403, 404, 409, status=201, headers=["Location"]),
 )
 def invite(org_id: int, data: InvitationIn) -> Any:
-    invitation = invitations.invite(
-        actor=_member(org_id), email=data.email, role=data.role.value, base_url=request.host_url
-    )
+    invitation = invitations.invite(actor=_member(org_id), email=data.email, role=data.role.value)
     location = f"/api/v1/orgs/{org_id}/invitations/{invitation.id}"
     return InvitationOut.model_validate(invitation), 201, created(location)
 
@@ -264,8 +261,9 @@ def delete_label(label_id: int) -> tuple[str, int]:
     responses=responses(404, headers=["Link"]),
 )
 def org_activity(org_id: int, query: PageQuery) -> ResponseReturnValue:
+    me = _member(org_id)
     page = activity.page_for_organization(
-        _member(org_id).organization_id, page=query.page, per_page=query.per_page
+        me.organization_id, role=me.role, page=query.page, per_page=query.per_page
     )
     items = [ActivityOut.model_validate(e) for e in page.items]
     return page_of(items, total=page.total, page=query.page, per_page=query.per_page)

@@ -26,6 +26,7 @@ from jwt import ExpiredSignatureError
 from jwt import PyJWTError
 from sqlalchemy import Select
 from sqlalchemy import select
+from sqlalchemy import update
 
 from taskmanager.accounts.models import User
 from taskmanager.accounts.security import current_security
@@ -148,15 +149,31 @@ def refresh(*, refresh_token: str) -> TokenPair:
     """
     claims = _decode(refresh_token, expected_type="refresh")
     family = _live_family(claims)
-    if claims.get("jti") != family.current_jti:
-        family.revoked_at = utcnow()
-        db.session.commit()
-        raise Unauthorized("This refresh token was already used; every token of it is revoked.")
     user = db.session.get(User, family.user_id)
     if user is None or not user.active:
         raise Unauthorized("The account is not active.")
-    family.current_jti = str(uuid.uuid4())
-    family.rotated_at = utcnow()
+    # Compare-and-swap in one statement: of parallel refreshes with the same token,
+    # exactly one moves the family on. The others wait for its row lock (PostgreSQL)
+    # or the write lock (SQLite), then match no row, and count as reuse.
+    new_jti = str(uuid.uuid4())
+    rotated = db.session.execute(
+        update(TokenFamily)
+        .where(
+            TokenFamily.id == family.id,
+            TokenFamily.current_jti == str(claims.get("jti")),
+            TokenFamily.revoked_at.is_(None),
+        )
+        .values(current_jti=new_jti, rotated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if rotated.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        db.session.execute(
+            update(TokenFamily).where(TokenFamily.id == family.id).values(revoked_at=utcnow())
+        )
+        db.session.commit()
+        raise Unauthorized("This refresh token was already used; every token of it is revoked.")
+    db.session.expire(family)  # re-read: the UPDATE bypassed the session
     pair = _pair(user, family)
     db.session.commit()
     return pair

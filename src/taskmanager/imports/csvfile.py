@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from taskmanager.errors import ValidationFailed
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV
+# Injection"): a task titled =HYPERLINK(...) would run on whoever opens the export.
+FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
 
 COLUMNS = ["title", "description", "status", "priority", "due_at", "assignee_email", "labels"]
 MAX_ROWS = 50_000
@@ -34,7 +39,8 @@ def read_csv(content: bytes) -> list[dict[str, str]]:
                 f"Recognised columns: {', '.join(COLUMNS)}."
             )
         rows = [
-            {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()} for row in reader
+            {(k or "").strip().lower(): restore((v or "").strip()) for k, v in row.items()}
+            for row in reader
         ]
     except csv.Error as error:
         # A field over the csv module's size limit, say.
@@ -47,9 +53,24 @@ def read_csv(content: bytes) -> list[dict[str, str]]:
     return rows
 
 
+def neutralise(cell: str) -> str:
+    """``cell`` as a spreadsheet shows it as text: a quote before a formula's first sign.
+
+    Cells already starting with quotes and then such a sign get one more, so that
+    ``restore`` gives back exactly what was stored, quotes a user typed included.
+    """
+    return "'" + cell if FORMULA_START.match(cell) else cell
+
+
+def restore(cell: str) -> str:
+    """Undo ``neutralise``: an exported file imports as the data it came from."""
+    return cell[1:] if cell.startswith("'") and FORMULA_START.match(cell) else cell
+
+
 def write_csv(rows: list[list[str]]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    # Every field quoted, as OWASP advises, on top of the neutralising quote.
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
     writer.writerow(COLUMNS)
-    writer.writerows(rows)
+    writer.writerows([neutralise(cell) for cell in row] for row in rows)
     return buffer.getvalue()

@@ -9,18 +9,19 @@ from datetime import timedelta
 from typing import Any
 
 from celery import shared_task
-from flask import current_app
 from flask import render_template
 from sqlalchemy import and_
 from sqlalchemy import or_
 from sqlalchemy import select
 
+from taskmanager import links
 from taskmanager import tenancy
 from taskmanager.accounts.models import User
 from taskmanager.accounts.services import find_by_email
 from taskmanager.activity import services as activity
 from taskmanager.db import utcnow
 from taskmanager.errors import DomainError
+from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import db
 from taskmanager.imports import claims
 from taskmanager.imports.csvfile import read_csv
@@ -50,9 +51,18 @@ def _row_fields(
         if row.get(name):
             fields[name] = row[name].lower() if name in ("status", "priority") else row[name]
     if row.get("assignee_email"):
+        # One answer for an unknown address and for someone else's account: the import
+        # must not tell which addresses are registered.
+        not_member = DomainError(
+            f"No member of this organization has the email {row['assignee_email']}."
+        )
         person = find_by_email(row["assignee_email"])
         if person is None:
-            raise DomainError(f"No member with the email {row['assignee_email']}.")
+            raise not_member
+        try:
+            tasks.assignee_in(organization_id, person.id)
+        except ValidationFailed:
+            raise not_member from None
         fields["assignee_id"] = person.id
     names = [name.strip().lower() for name in row.get("labels", "").split(";") if name.strip()]
     unknown = [name for name in names if name not in labels]
@@ -153,7 +163,7 @@ def run_export(*, job_id: int) -> str:
             user = db.session.get(User, requester)
             org = db.session.get(Organization, job.organization_id)
             if user is not None and org is not None:
-                link = f"{current_app.config['BASE_URL'].rstrip('/')}/o/{org.slug}/jobs/{job.id}"
+                link = links.external("org.job", slug=org.slug, job_id=job.id)
                 queue_email(
                     to=user.email, subject="Your task export is ready",
                     text=render_template("email/export_ready.txt", link=link, count=len(rows)),

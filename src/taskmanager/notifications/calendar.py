@@ -10,11 +10,11 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app
 from icalendar import Calendar
 from icalendar import Event
 from sqlalchemy import select
 
+from taskmanager import links
 from taskmanager import tenancy
 from taskmanager.accounts.models import User
 from taskmanager.db import utcnow
@@ -44,7 +44,7 @@ def revoke(*, user: User) -> None:
 
 
 def feed_url(token: str) -> str:
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/calendar/{token}.ics"
+    return links.external("notifications.calendar_feed", token=token)
 
 
 def feed(token: str) -> bytes:

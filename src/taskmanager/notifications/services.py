@@ -10,10 +10,10 @@ import re
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
 from flask import render_template
 from sqlalchemy import select
 
+from taskmanager import links
 from taskmanager.accounts.models import User
 from taskmanager.extensions import db
 from taskmanager.mail.services import queue_email
@@ -29,7 +29,7 @@ MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9][\w.-]{0,63})")
 def task_link(task: Task) -> str:
     org = db.session.get(Organization, task.organization_id)
     slug = org.slug if org else ""
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/o/{slug}/tasks/{task.id}"
+    return links.external("org.task", slug=slug, task_id=task.id)
 
 
 def _send(*, to: User, kind: str, key: str, subject: str, template: str, **context: Any) -> None:

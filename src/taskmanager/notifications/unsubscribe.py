@@ -6,6 +6,7 @@ from flask import current_app
 from itsdangerous import BadSignature
 from itsdangerous import URLSafeSerializer
 
+from taskmanager import links
 from taskmanager.accounts.models import User
 from taskmanager.errors import NotFound
 from taskmanager.extensions import db
@@ -28,8 +29,7 @@ def token_for(user: User, kind: str) -> str:
 
 
 def link_for(user: User, kind: str) -> str:
-    base = current_app.config["BASE_URL"].rstrip("/")
-    return f"{base}/unsubscribe/{token_for(user, kind)}"
+    return links.external("notifications.confirm", token=token_for(user, kind))
 
 
 def read(token: str) -> tuple[User, str]:

@@ -15,6 +15,7 @@ from flask import render_template
 from sqlalchemy import Select
 from sqlalchemy import select
 
+from taskmanager import links
 from taskmanager import tenancy
 from taskmanager.accounts.models import User
 from taskmanager.activity import services as activity
@@ -46,7 +47,7 @@ def _normalize(email: str) -> str:
     return email
 
 
-def invite(*, actor: Membership, email: str, role: str, base_url: str) -> Invitation:
+def invite(*, actor: Membership, email: str, role: str) -> Invitation:
     """Invite ``email`` with ``role`` and queue the email with its one-time link."""
     require(actor.role, Action.MANAGE_MEMBERS)
     email = _normalize(email)
@@ -74,7 +75,7 @@ def invite(*, actor: Membership, email: str, role: str, base_url: str) -> Invita
     )
     db.session.add(invitation)
     db.session.flush()
-    link = f"{base_url.rstrip('/')}/invitations/{token}"
+    link = links.external("orgs.invitation", token=token)
     context = {"org": actor.organization, "inviter": actor.user, "link": link, "role": role}
     queue_email(
         to=email,

@@ -87,7 +87,7 @@ def access_for(*, user: User, model: type[tenancy.TenantScoped], object_id: int)
     Raises:
         NotFound: no such row, or it belongs to an organization the user is not in.
     """
-    tenancy.enter(m.organization_id for m in memberships_of(user))
+    enter_all(user=user)
     table: Any = model  # every TenantScoped model has an integer ``id``
     owner = db.session.scalar(select(table.organization_id).where(table.id == object_id))
     if owner is None:

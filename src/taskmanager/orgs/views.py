@@ -97,7 +97,7 @@ def home() -> str:
         # The list is shown only to those who may manage members; the service enforces it.
         invitations=invitations.pending(actor=me) if can(me.role, Action.MANAGE_MEMBERS) else [],
         labels=projects.list_labels(org_id),
-        events=activity.for_organization(org_id),
+        events=activity.for_organization(org_id, role=me.role),
         storage=attachments.usage(me.organization),
         roles=list(Role),
         can=lambda action: can(me.role, action),
@@ -175,9 +175,7 @@ def remove_member(user_id: int) -> Response:
 def invite() -> Response:
     email, role = request.form.get("email", ""), request.form.get("role", "member")
     return form_action(
-        lambda: invitations.invite(
-            actor=membership(), email=email, role=role, base_url=request.host_url
-        ),
+        lambda: invitations.invite(actor=membership(), email=email, role=role),
         success=f"Invitation sent to {email.strip()}.",
         back=_back(),
     )

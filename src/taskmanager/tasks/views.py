@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from flask_security import current_user
 from werkzeug import Response
 
+from taskmanager import links
 from taskmanager.activity import services as activity
 from taskmanager.attachments import views as attachments
 from taskmanager.errors import Conflict
@@ -55,7 +56,8 @@ def _task_form() -> dict[str, Any]:
     if "assignee_id" in form:
         data["assignee_id"] = int_or_none(form["assignee_id"])
     if "labels_sent" in form:
-        data["label_ids"] = [int(value) for value in form.getlist("label_ids") if value.isdigit()]
+        chosen = [int_or_none(value) for value in form.getlist("label_ids")]
+        data["label_ids"] = [label_id for label_id in chosen if label_id is not None]
     return data
 
 
@@ -63,9 +65,9 @@ def _task_form() -> dict[str, Any]:
 def create_task(project_id: int) -> ResponseReturnValue:
     me = membership()
     project = projects.get_project(me.organization_id, project_id)
-    back = request.form.get("back") or url_for("org.project", project_id=project_id)
-    if not back.startswith("/") or back.startswith("//"):
-        back = url_for("org.project", project_id=project_id)
+    back = links.safe_target(
+        request.form.get("back"), url_for("org.project", project_id=project_id)
+    )
     try:
         services.create_task(actor=me, project=project, data=parse(TaskCreate, _task_form()))
     except ValidationFailed as error:

@@ -1,7 +1,7 @@
 """attachments
 
 Revision ID: 6d4e3f5a2c74
-Revises: 5c3f2e4a1b63
+Revises: 6d4a3f5b2c74
 Create Date: 2026-12-04 17:00:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "6d4e3f5a2c74"
-down_revision = "5c3f2e4a1b63"
+down_revision = "6d4a3f5b2c74"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Deployment: the nginx configuration renderer and the `make stack` topology."""

@@ -1,0 +1,209 @@
+"""Two app servers (gunicorn and granian) behind one nginx, as `make stack` runs them.
+
+quality.md: the journey lands on both servers (asserted from their logs) with no
+secret in any log; killing one server loses no request after the switch; SIGTERM
+drains (readiness 503 first, every request in flight completes).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+
+from deploy.stack import SERVERS
+from deploy.stack import Stack
+from tests.deploy.conftest import log_entries
+from tests.factories import PASSWORD
+from tests.support.http_client import Browser
+
+pytestmark = pytest.mark.xdist_group("deploy")
+AS_NGINX = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "127.0.0.1"}
+
+
+def api_token(stack: Stack, email: str) -> str:
+    response = requests.post(
+        f"{stack.config.base_url}/api/v1/auth/tokens",
+        json={"email": email, "password": PASSWORD},
+        timeout=30,
+    )
+    assert response.status_code == 201, response.text
+    token: str = response.json()["access_token"]
+    return token
+
+
+def path_of(location: str) -> str:
+    return urlsplit(location).path
+
+
+def served_by(stack: Stack, request_ids: set[str]) -> dict[str, set[str]]:
+    """Which server's access log holds each of ``request_ids``."""
+    found: dict[str, set[str]] = {}
+    for name in SERVERS:
+        for entry in log_entries(stack.logs / f"{name}.log"):
+            if entry.get("logger") == "taskmanager.access" and entry["request_id"] in request_ids:
+                found.setdefault(name, set()).add(entry["request_id"])
+    return found
+
+
+def test_a_journey_through_nginx_works_on_both_servers_and_logs_no_secret(stack, team):
+    owner, org, project = team
+    browser = Browser(stack.config.base_url)
+    signed_in = browser.post(
+        "/login",
+        data={
+            "email": owner.email,
+            "password": PASSWORD,
+            "csrf_token": browser.csrf_token("/login"),
+        },
+    )
+    assert signed_in.status_code in (302, 303), signed_in.text[:500]
+    for number in range(6):
+        csrf = browser.csrf_token(f"/o/{org.slug}")
+        created = browser.post(
+            f"/o/{org.slug}/projects", data={"name": f"Journey {number}", "csrf_token": csrf}
+        )
+        assert created.status_code == 303 and "/projects/" in created.headers["Location"]
+        assert f"Journey {number}" in browser.get(path_of(created.headers["Location"])).text
+    refused = browser.post(f"/o/{org.slug}/projects", data={"name": "Without a token"})
+    assert refused.status_code == 400
+    invited = browser.post(
+        f"/o/{org.slug}/invitations",
+        data={
+            "email": "new.colleague@example.com",
+            "role": "member",
+            "csrf_token": browser.csrf_token(f"/o/{org.slug}"),
+        },
+    )
+    assert invited.status_code in (302, 303)
+    invitation_id = invited.headers["X-Request-ID"]
+
+    api = Browser(stack.config.base_url)
+    token = api_token(stack, owner.email)
+    bearer = {"Authorization": f"Bearer {token}"}
+    for number in range(6):
+        made = api.post(
+            f"/api/v1/projects/{project.id}/tasks", json={"title": f"API {number}"}, headers=bearer
+        )
+        assert made.status_code == 201, made.text
+        read = api.get(f"/api/v1/tasks/{made.json()['id']}", headers=bearer)
+        assert read.status_code == 200 and read.json()["title"] == f"API {number}"
+
+    ids = set(browser.request_ids + api.request_ids)
+    found = served_by(stack, ids)
+    assert set(found) == set(SERVERS), f"requests landed only on {sorted(found)}"
+    # nginx logged the same ids it passed on.
+    nginx_ids = {entry["request_id"] for entry in log_entries(stack.logs / "nginx-access.log")}
+    assert ids <= nginx_ids
+    # The page requests name the user and the organization.
+    access = [
+        entry
+        for name in SERVERS
+        for entry in log_entries(stack.logs / f"{name}.log")
+        if entry.get("logger") == "taskmanager.access" and entry["request_id"] in ids
+    ]
+    assert any(e["user_id"] == owner.id and e["org_id"] == org.id for e in access)
+    for entry in access:
+        assert {"time", "level", "method", "path", "status", "duration_ms"} <= set(entry)
+    # The invitation email's job logged the id of the request that published it.
+    wait_for_log(stack, "worker", invitation_id)
+
+    secrets = [PASSWORD, token, stack.secret_key(), *browser.cookies.values()]
+    for log in stack.logs.iterdir():
+        text = log.read_text(errors="replace")
+        for secret in secrets:
+            assert secret not in text, f"a secret is in {log.name}"
+
+
+def wait_for_log(stack: Stack, name: str, needle: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if needle in (stack.logs / f"{name}.log").read_text(errors="replace"):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{needle} never appeared in {name}.log")
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_sigterm_answers_readyz_503_at_once_and_finishes_every_request_in_flight(stack, server):
+    base = f"http://127.0.0.1:{stack.server_ports[server]}"
+    assert requests.get(f"{base}/readyz", timeout=10).status_code == 200
+    with ThreadPoolExecutor(max_workers=21) as pool:
+        slow = [
+            pool.submit(requests.get, f"{base}/_test/slow?seconds=2", headers=AS_NGINX, timeout=60)
+            for _ in range(20)
+        ]
+        time.sleep(1)  # let all 20 connect and start
+        finished = [future.result().status_code for future in slow if future.done()]
+        assert finished == [], finished
+        stack.servers[server].send(signal.SIGTERM)
+        readiness = [requests.get(f"{base}/readyz", timeout=10).status_code for _ in range(3)]
+        answers = [future.result() for future in slow]
+    assert 503 in readiness[:2], readiness
+    assert [answer.status_code for answer in answers] == [200] * 20
+    assert stack.servers[server].wait(timeout=60) is not None, f"{server} did not exit"
+    stack.start_server(server)
+
+
+def test_killing_one_server_mid_run_fails_no_request_after_the_switch(stack, team):
+    owner, _, project = team
+    bearer = {"Authorization": f"Bearer {api_token(stack, owner.email)}"}
+    base = stack.config.base_url
+    outcomes: list[tuple[float, int | str]] = []
+    stop = threading.Event()
+
+    def load(write: bool) -> None:
+        with requests.Session() as http:
+            while not stop.is_set():
+                started = time.monotonic()
+                try:
+                    if write:
+                        response = http.post(
+                            f"{base}/api/v1/projects/{project.id}/tasks",
+                            json={"title": "under fire"},
+                            headers=bearer,
+                            timeout=30,
+                        )
+                    else:
+                        response = http.get(f"{base}/api/v1/tasks", headers=bearer, timeout=30)
+                    outcomes.append((started, response.status_code))
+                except requests.RequestException as error:
+                    outcomes.append((started, type(error).__name__))
+
+    threads = [threading.Thread(target=load, args=(n % 2 == 0,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    try:
+        time.sleep(2)
+        killed_at = time.monotonic()
+        stack.servers["gunicorn"].kill()
+        time.sleep(4)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+    before = [status for started, status in outcomes if started < killed_at]
+    after = [status for started, status in outcomes if started >= killed_at]
+    assert before and after
+    assert all(status in (200, 201) for status in after), Counter(after)
+    stack.start_server("gunicorn")
+
+
+def test_nginx_sends_the_file_an_x_accel_redirect_names_and_never_serves_it_directly(stack):
+    payload = os.urandom(300_000)
+    folder = stack.attachments_root / "org-1"
+    folder.mkdir(exist_ok=True)
+    (folder / "report.bin").write_bytes(payload)
+    base = stack.config.base_url
+    sent = requests.get(f"{base}/_test/accel/org-1/report.bin", timeout=30)
+    assert sent.status_code == 200 and sent.content == payload
+    assert "X-Accel-Redirect" not in sent.headers
+    direct = requests.get(f"{base}/_protected/attachments/org-1/report.bin", timeout=30)
+    assert direct.status_code == 404
