@@ -84,6 +84,11 @@ $(VERIFY_VENV)/.installed:
 verify: install $(VERIFY_VENV)/.installed
 	$(PY) scripts/verify.py --tools $(VERIFY_VENV)/bin
 
+# quality.md P1-P5: the product against bench/baseline/ (raw WSGI + psycopg 3), side by
+# side; writes bench/RESULTS.md and its charts. ARGS=--quick: 1k tasks, one short run.
+bench: install system-deps services
+	$(PY) -m bench $(ARGS)
+
 bench-layers: install
 	$(PY) -m foundations.bench
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -36,6 +37,7 @@ from taskmanager.extensions import mail
 from taskmanager.extensions import migrate
 from taskmanager.imports import views as import_views  # noqa: F401 - adds its routes
 from taskmanager.jobs import celery_init_app
+from taskmanager.jsonprovider import OrjsonProvider
 from taskmanager.notifications.views import bp as notifications_bp
 from taskmanager.orgs.views import bp as orgs_bp
 from taskmanager.orgs.workspace import workspace
@@ -65,6 +67,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
         json_errors=False,  # errors.py answers every error, JSON under /api/ only
         instance_path=os.environ.get("TASKMANAGER_INSTANCE_PATH") or None,
     )
+    # A class, not only an instance: Flask-Security subclasses the app's provider class.
+    app.json_provider_class = OrjsonProvider
+    app.json = OrjsonProvider(app)
     # Before any route is added: every <int:...> in a URL is a row id.
     app.url_map.converters["int"] = IdConverter
     overrides = dict(config or {})
@@ -100,6 +105,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     static_files.init_app(app)
     cli.init_app(app)
 
+    # Flask asks ``inspect`` whether each hook and view is a coroutine function on every
+    # request (about twenty here); the answer never changes.
+    app.ensure_sync = functools.lru_cache(maxsize=1024)(app.ensure_sync)  # type: ignore[method-assign]
     observability.init_app(app)
     if app.config["PROXY_COUNT"]:
         count = int(app.config["PROXY_COUNT"])
