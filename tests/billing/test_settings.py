@@ -10,6 +10,7 @@ PRODUCTION = {
     "SECRET_KEY": "a-production-secret-key-that-is-long-enough-0123",
     "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/postgres",
     "BROKER_URL": "redis://127.0.0.1:6379/0",
+    "BASE_URL": "https://tasks.example.com",
 }
 
 

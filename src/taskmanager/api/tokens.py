@@ -10,7 +10,6 @@ access token of a live family.
 from __future__ import annotations
 
 import hashlib
-import secrets
 import time
 import uuid
 from dataclasses import dataclass
@@ -26,7 +25,6 @@ from flask_security import hash_password
 from flask_security import verify_and_update_password
 from jwt import ExpiredSignatureError
 from jwt import PyJWTError
-from sqlalchemy import Select
 from sqlalchemy import bindparam
 from sqlalchemy import select
 from sqlalchemy import update
@@ -38,9 +36,7 @@ from taskmanager.api.models import PersonalToken
 from taskmanager.api.models import TokenFamily
 from taskmanager.db import utcnow
 from taskmanager.errors import Forbidden
-from taskmanager.errors import NotFound
 from taskmanager.errors import Unauthorized
-from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import db
 
 ACCESS_LIFETIME = timedelta(minutes=15)
@@ -66,7 +62,7 @@ class TokenPair:
     expires_in: int
 
 
-def _sha256(value: str) -> str:
+def sha256(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
@@ -248,7 +244,7 @@ def authenticate(token: str) -> User:
         raise Unauthorized("Send an access token: Authorization: Bearer <token>.")
     if token.startswith(PERSONAL_PREFIX):
         personal = db.session.scalar(
-            select(PersonalToken).where(PersonalToken.token_hash == _sha256(token))
+            select(PersonalToken).where(PersonalToken.token_hash == sha256(token))
         )
         if personal is None or not personal.user.active:
             raise Unauthorized("The token is not valid.")
@@ -275,7 +271,7 @@ def owner_id(token: str) -> int | None:
     budget) but not its family, and a personal token costs one indexed lookup.
     """
     if token.startswith(PERSONAL_PREFIX):
-        query = select(PersonalToken.user_id).where(PersonalToken.token_hash == _sha256(token))
+        query = select(PersonalToken.user_id).where(PersonalToken.token_hash == sha256(token))
         return db.session.scalar(query)
     try:
         claims = verified_claims(token)
@@ -285,35 +281,3 @@ def owner_id(token: str) -> int | None:
     if claims.get("type") != "access" or not isinstance(subject, str) or not subject.isdigit():
         return None
     return int(subject)
-
-
-def personal_tokens_query(user: User) -> Select[PersonalToken]:
-    """The user's personal tokens, newest first."""
-    query = select(PersonalToken).where(PersonalToken.user_id == user.id)
-    return query.order_by(PersonalToken.created_at.desc(), PersonalToken.id.desc())
-
-
-def personal_tokens(user: User) -> list[PersonalToken]:
-    return list(db.session.scalars(personal_tokens_query(user)))
-
-
-def create_personal_token(*, user: User, name: str) -> tuple[PersonalToken, str]:
-    """A new personal token and its secret, which is never retrievable again."""
-    name = name.strip()
-    if not 1 <= len(name) <= 100:
-        raise ValidationFailed(details={"name": "Give the token a name of 1 to 100 characters."})
-    secret = PERSONAL_PREFIX + secrets.token_urlsafe(32)
-    token = PersonalToken(
-        user_id=user.id, name=name, token_hash=_sha256(secret), prefix=secret[:10]
-    )
-    db.session.add(token)
-    db.session.commit()
-    return token, secret
-
-
-def delete_personal_token(*, user: User, token_id: int) -> None:
-    token = db.session.get(PersonalToken, token_id)
-    if token is None or token.user_id != user.id:
-        raise NotFound("No such token.")
-    db.session.delete(token)
-    db.session.commit()
