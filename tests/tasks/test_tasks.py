@@ -76,6 +76,16 @@ def test_due_date_is_read_in_the_users_time_zone(app, team, as_user):
     assert stored(app, team.task.id).due_at.isoformat() == "2026-07-01T13:30:00+00:00"
 
 
+def test_a_due_date_without_a_time_is_the_end_of_that_day_and_shows_no_time(app, team, as_user):
+    client = as_user(team.people["member"])
+    edit(client, team, team.task, due_date="2026-07-01", due_time="")
+    # The member's zone is UTC: the end of the day is 23:59 there, not an office hour.
+    assert stored(app, team.task.id).due_at.isoformat() == "2026-07-01T23:59:00+00:00"
+    page = client.get(f"/o/{team.org.slug}/tasks/{team.task.id}").get_data(as_text=True)
+    assert "2026-07-01 23:59" not in page and "2026-07-01" in page
+    assert 'name="due_time" value=""' in page
+
+
 def test_moving_a_card_with_the_plain_form_changes_its_column(app, team, as_user):
     client = as_user(team.people["member"])
     url = f"/o/{team.org.slug}/tasks/{team.task.id}/move"
