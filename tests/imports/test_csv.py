@@ -204,3 +204,16 @@ def test_plain_and_common_dates_import_as_the_end_of_that_day_in_the_importers_z
     assert "Ambiguous" not in due
     page = as_user(member).get(response.headers["Location"]).get_data(as_text=True)
     assert "Row 7:" in page and "2026-12-05" in page  # says which format works
+
+
+def test_the_sample_file_offered_on_the_page_imports_every_row(app, team, as_user, enqueued):
+    client = as_user(team.people["member"])
+    page = client.get(f"/o/{team.org.slug}/projects/{team.project.id}").get_data(as_text=True)
+    sample_url = re.search(r'href="([^"]*sample-tasks\.csv[^"]*)"', page).group(1)
+    sample = client.get(sample_url).get_data(as_text=True)
+    upload(client, team.org, team.project.id, sample)
+    (_name, kwargs) = next(item for item in enqueued if item[0].endswith("run_import"))
+    with app.app_context():
+        run_import.run(**kwargs)
+    rows = len(sample.strip().splitlines()) - 1
+    assert len(task_titles(app, team.project.id)) == rows + 1  # and the team's own task

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from sqlalchemy import event
 from sqlalchemy import select
@@ -197,3 +199,14 @@ def test_filters_by_status_and_assignee(app, team, as_user):
         f"/o/{team.org.slug}/projects/{team.project.id}?assignee={member.id}&status=todo"
     ).get_data(as_text=True)
     assert "Assigned one" in page and "Write the launch post" not in page
+
+
+def test_the_list_pager_shows_a_window_of_pages_not_every_page(app, team, as_user):
+    for number in range(60):
+        make_task(app, team.project, team.people["owner"], title=f"Task {number}")
+    client = as_user(team.people["member"])
+    url = f"/o/{team.org.slug}/projects/{team.project.id}?per_page=2&page=15"
+    page = client.get(url).get_data(as_text=True)
+    shown = {int(n) for n in re.findall(r'class="page-link" href="[^"]*page=(\d+)', page)}
+    assert shown == {1, 2, 13, 14, 15, 16, 17, 30, 31}
+    assert "…" in page
