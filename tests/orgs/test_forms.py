@@ -74,3 +74,14 @@ def test_a_refused_new_organization_keeps_the_typed_name(app, make_user, as_user
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert f'value="{name}"' in page and "Use at most 120 characters" in page
+
+
+def test_a_refused_invitation_keeps_the_typed_address_and_role(app, team, as_user):
+    client = as_user(team.people["owner"])
+    response = post(
+        client, f"/o/{team.org.slug}/invitations", {"email": "nora at example", "role": "viewer"}
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'value="nora at example"' in page and '<option value="viewer" selected' in page
+    assert "Enter an email address like ana@example.com." in page

@@ -24,6 +24,7 @@ from taskmanager.extensions import db
 from taskmanager.orgs import invitations
 from taskmanager.orgs import services
 from taskmanager.orgs.models import Membership
+from taskmanager.orgs.schemas import InvitationIn
 from taskmanager.orgs.schemas import OrgCreate
 from taskmanager.orgs.schemas import OrgDelete
 from taskmanager.orgs.workspace import membership
@@ -191,13 +192,18 @@ def remove_member(user_id: int) -> Response:
 
 
 @workspace.post("/invitations")
-def invite() -> Response:
-    email, role = request.form.get("email", ""), request.form.get("role", "member")
-    return form_action(
-        lambda: invitations.invite(actor=membership(), email=email, role=role),
-        success=f"Invitation sent to {email.strip()}.",
-        back=_back(),
-    )
+def invite() -> ResponseReturnValue:
+    me = membership()
+    sent = {"email": request.form.get("email", ""), "role": request.form.get("role", "member")}
+    try:
+        invitation = invitations.invite(actor=me, data=parse(InvitationIn, sent))
+    except ValidationFailed as error:
+        return _refused(me, "invite", error)
+    except Conflict as error:
+        flash(describe(error), "danger")
+    else:
+        flash(f"Invitation sent to {invitation.email}.", "success")
+    return redirect(_back(), 303)
 
 
 @workspace.post("/invitations/<int:invitation_id>/revoke")
