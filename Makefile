@@ -9,6 +9,10 @@ export FLASK_APP := taskmanager
 # Everything the embedded default writes (SQLite files, outbox, uploads) lives here.
 export TASKMANAGER_INSTANCE_PATH ?= $(CURDIR)/instance
 
+# TASKMANAGER_STRIPE_FAKE=1 make run also starts the local fake of Stripe, so an
+# upgrade can be clicked through (billing/fake.py); otherwise billing is off.
+RUN_PROCESSES := $(if $(filter 1 true yes,$(TASKMANAGER_STRIPE_FAKE)),,web worker beat banner)
+
 .PHONY: install run stack load test lint fmt system-deps services bench bench-layers compare fuzz verify clean
 
 # Two install levels: `make run` needs only the app (a newcomer's first start stays
@@ -31,7 +35,7 @@ run: $(VENV)/.installed-app
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo > instance/demo-login.txt
 	PATH="$(CURDIR)/$(BIN):$$PATH" RUN_PORT=$(PORT) TASKMANAGER_BASE_URL=http://127.0.0.1:$(PORT) \
-		$(BIN)/honcho --procfile Procfile.dev start --port $(PORT)
+		$(BIN)/honcho --procfile Procfile.dev start --port $(PORT) $(RUN_PROCESSES)
 
 # The production topology without Docker (deploy/README.md): nginx on STACK_PORT in
 # front of gunicorn and granian, a Celery worker and beat, production settings.
@@ -83,6 +87,11 @@ $(VERIFY_VENV)/.installed:
 
 verify: install $(VERIFY_VENV)/.installed
 	$(PY) scripts/verify.py --tools $(VERIFY_VENV)/bin
+
+# quality.md P1-P5: the product against bench/baseline/ (raw WSGI + psycopg 3), side by
+# side; writes bench/RESULTS.md and its charts. ARGS=--quick: 1k tasks, one short run.
+bench: install system-deps services
+	$(PY) -m bench $(ARGS)
 
 bench-layers: install
 	$(PY) -m foundations.bench

@@ -204,3 +204,15 @@ def test_a_17_mb_chunked_json_body_is_413_too(app):
         assert request.content_length is None
         with pytest.raises(RequestEntityTooLarge):
             bound_streamed_body()
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_the_api_refuses_due_dates_at_the_calendars_edges_with_400(team, app, day):
+    from tests.api.conftest import Api
+    from tests.api.conftest import sign_in as api_sign_in
+
+    client = app.test_client()
+    api = Api(client, api_sign_in(client, team.people["member"])["access_token"])
+    response = api.get(f"/projects/{team.project.id}/tasks?due_before={day}")
+    assert response.status_code == 400
+    assert response.json["error"] == "validation_error"

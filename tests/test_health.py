@@ -22,6 +22,30 @@ def test_readyz_names_the_broker_when_it_is_unreachable(app, tmp_path):
     assert "database" not in response.json["failed"]
 
 
+def test_livez_with_a_session_cookie_runs_no_sql(app, as_user, make_user):
+    from sqlalchemy import event
+
+    from taskmanager.extensions import db
+
+    client = as_user(make_user())
+    assert client.get("/dashboard").status_code == 200  # the cookie is live
+    seen = []
+    with app.app_context():
+        engine = db.engines[None]
+
+    def count(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = client.get("/livez")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    assert seen == []
+
+
 def test_readyz_answers_503_at_once_while_the_process_drains(app, client):
     from taskmanager.health import DRAINING
     from taskmanager.health import start_draining
@@ -54,6 +78,7 @@ def test_probes_answer_plain_http_in_production_where_pages_redirect_to_https():
             "SECRET_KEY": "a-production-secret-key-long-enough-0123456789",
             "DATABASE_URL": "sqlite://",
             "BROKER_URL": "memory://",
+            "BASE_URL": "https://tasks.example.com",
         }
     )
     client = production.test_client()

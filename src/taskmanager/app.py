@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -25,10 +26,13 @@ from taskmanager.accounts import security as account_security
 from taskmanager.accounts import sessions
 from taskmanager.accounts import two_factor_pages
 from taskmanager.accounts.views import bp as accounts_bp
+from taskmanager.admin import init_app as admin_init_app
 from taskmanager.api.docs import bp as api_docs_bp
 from taskmanager.attachments import cleanup as attachment_cleanup  # noqa: F401 - a listener
 from taskmanager.attachments import storage as attachment_storage
 from taskmanager.attachments import views as attachment_views  # noqa: F401 - adds its routes
+from taskmanager.billing import stripe_client
+from taskmanager.billing.views import bp as billing_bp  # also adds the billing pages
 from taskmanager.db import IdConverter
 from taskmanager.extensions import csrf
 from taskmanager.extensions import db
@@ -36,6 +40,7 @@ from taskmanager.extensions import mail
 from taskmanager.extensions import migrate
 from taskmanager.imports import views as import_views  # noqa: F401 - adds its routes
 from taskmanager.jobs import celery_init_app
+from taskmanager.jsonprovider import OrjsonProvider
 from taskmanager.notifications.views import bp as notifications_bp
 from taskmanager.orgs.views import bp as orgs_bp
 from taskmanager.orgs.workspace import workspace
@@ -65,12 +70,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
         json_errors=False,  # errors.py answers every error, JSON under /api/ only
         instance_path=os.environ.get("TASKMANAGER_INSTANCE_PATH") or None,
     )
+    # A class, not only an instance: Flask-Security subclasses the app's provider class.
+    app.json_provider_class = OrjsonProvider
+    app.json = OrjsonProvider(app)
     # Before any route is added: every <int:...> in a URL is a row id.
     app.url_map.converters["int"] = IdConverter
     overrides = dict(config or {})
     overrides["_EXPLICIT"] = {key: True for key in overrides}
     config_module.load(app, overrides)
     config_module.validate(app.config)
+    stripe_client.init_app(app)
     os.makedirs(app.instance_path, exist_ok=True)
 
     db.init_app(app)
@@ -92,14 +101,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(orgs_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(billing_bp)
     # Project and task pages added their routes to the workspace blueprint on import.
     app.register_blueprint(workspace)
     api.init_app(app)
     app.register_blueprint(api_docs_bp)
+    admin_init_app(app)
     templating.init_app(app)
     static_files.init_app(app)
     cli.init_app(app)
 
+    # Flask asks ``inspect`` whether each hook and view is a coroutine function on every
+    # request (about twenty here); the answer never changes.
+    app.ensure_sync = functools.lru_cache(maxsize=1024)(app.ensure_sync)  # type: ignore[method-assign]
     observability.init_app(app)
     if app.config["PROXY_COUNT"]:
         count = int(app.config["PROXY_COUNT"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC
 from datetime import datetime
 
@@ -11,6 +13,7 @@ from sqlalchemy import TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import Session
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import registry
 from werkzeug.exceptions import NotFound
@@ -72,6 +75,23 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+@contextmanager
+def loaded_after_commit(session: Session) -> Iterator[None]:
+    """Keep what a use case wrote loaded past its commit, to answer from it.
+
+    A session expires every object at commit so that later reads see other
+    transactions' changes. An answer made of exactly what this request just wrote
+    needs no reload: for a new task that reload is three statements (its row, its
+    labels, its comment count).
+    """
+    previous = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        yield
+    finally:
+        session.expire_on_commit = previous
 
 
 class Base(DeclarativeBase):

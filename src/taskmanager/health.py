@@ -20,11 +20,13 @@ from flask import Blueprint
 from flask import Flask
 from flask import current_app
 from flask import jsonify
+from flask import request
 from kombu import Connection
 from redis import Redis
 from sqlalchemy import text
 from werkzeug import Response
 
+from taskmanager.api.cookieless import CookielessApi
 from taskmanager.extensions import db
 from taskmanager.rate_limits import limiter_for
 
@@ -83,10 +85,38 @@ def is_draining(app: Flask) -> bool:
     return bool(app.extensions.get(DRAINING)) or bool(drain_file and os.path.exists(drain_file))
 
 
+def _is_probe() -> bool:
+    return request.blueprint == bp.name
+
+
+def _skip_identity_for_probes(app: Flask) -> None:
+    """Flask-Principal loads the signed-in identity before every request; probes have none."""
+    security = app.extensions.get("security")
+    principal = getattr(security, "principal", None)
+    hooks = app.before_request_funcs.get(None, [])
+    if principal is None or principal._on_before_request not in hooks:
+        return
+    load_identity = principal._on_before_request
+
+    def identity_unless_probe() -> None:
+        if not _is_probe():
+            load_identity()
+
+    hooks[hooks.index(load_identity)] = identity_unless_probe
+
+
 def init_app(app: Flask) -> None:
+    """Register the probes, exempt from limits and identity loading (after security)."""
     # Probes reach the app server over plain HTTP from inside the host or container
     # network, not through the TLS proxy: answer them instead of redirecting to https.
     for probe in (livez, readyz):
         setattr(probe, "talisman_view_options", {"force_https": False})  # noqa: B010
-    limiter_for(app).exempt(bp)
+    limiter = limiter_for(app)
+    limiter.exempt(bp)
+    # Exempt already, but a filter answers before the limiter resolves any limit.
+    limiter.request_filter(_is_probe)
+    _skip_identity_for_probes(app)
     app.register_blueprint(bp)
+    # A probe's cookies are dropped at the WSGI edge: with a session cookie, sign-in
+    # would otherwise load its user (two statements) on every probe.
+    app.wsgi_app = CookielessApi(app.wsgi_app, prefix="/livez")  # type: ignore[method-assign]

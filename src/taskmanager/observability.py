@@ -26,7 +26,6 @@ from flask import Response
 from flask import g
 from flask import has_request_context
 from flask import request
-from flask_login import current_user
 
 from foundations.middleware import REQUEST_ID_KEY
 from foundations.middleware import LoggingMiddleware
@@ -155,9 +154,12 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def remember_user(response: Response) -> Response:
         # Read by the access log once the response is sent; ids only, never the email.
+        # Only a user sign-in already loaded (Flask-Login keeps it in g): a probe must
+        # not load one for its log line.
         environ = request.environ
-        if current_user and current_user.is_authenticated:
-            environ[USER_KEY] = current_user.id
+        user = g.get("_login_user")
+        if user is not None and user.is_authenticated:
+            environ[USER_KEY] = user.id
         environ[ORG_KEY] = _org_id()
         safe_path = _without_secrets(request.path)
         if safe_path is not None:

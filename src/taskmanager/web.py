@@ -17,26 +17,28 @@ from werkzeug import Response
 from taskmanager import links
 from taskmanager.db import MAX_ID
 from taskmanager.errors import Conflict
+from taskmanager.errors import PlanLimitReached
 from taskmanager.errors import ValidationFailed
 
 
 def form_action(action: Callable[[], Any], *, success: str, back: str) -> Response:
     """Run ``action``; flash the outcome and go back to ``back`` (303, as after a POST).
 
-    Input problems (ValidationFailed, Conflict) are the user's to fix, so they come
-    back as a message on the page; NotFound and Forbidden go to the error pages.
+    Input problems (ValidationFailed, Conflict) and a full plan are the user's to fix,
+    so they come back as a message on the page; NotFound and Forbidden go to the
+    error pages.
     ``back`` may come from the client, so only a local path is followed.
     """
     try:
         action()
-    except (ValidationFailed, Conflict) as error:
+    except (ValidationFailed, Conflict, PlanLimitReached) as error:
         flash(describe(error), "danger")
     else:
         flash(success, "success")
     return redirect(links.safe_target(back, "/"), 303)
 
 
-def describe(error: ValidationFailed | Conflict) -> str:
+def describe(error: ValidationFailed | Conflict | PlanLimitReached) -> str:
     if error.details and isinstance(error, ValidationFailed):
         fields = "; ".join(
             f"{name.replace('_', ' ')}: {text}" for name, text in error.details.items()

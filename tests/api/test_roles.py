@@ -33,9 +33,10 @@ REQUESTS = {
     ),
     Action.MANAGE_ORGANIZATION: lambda t: ("PATCH", f"/orgs/{t.org.id}", {"name": "Renamed"}, 200),
 }
-# Not reachable through API v1 yet (billing lands with its own issue); own-task
-# deletion has its own test below; deleting others' attachments needs one uploaded
-# first: its matrix, generated from the same table, is in tests/attachments/test_roles.py.
+# Billing is a page flow (Stripe Checkout and the Portal; the page matrix covers it);
+# own-task deletion has its own test below; deleting others' attachments needs one
+# uploaded first: its matrix, generated from the same table, is in
+# tests/attachments/test_roles.py.
 ELSEWHERE = {Action.MANAGE_BILLING, Action.DELETE_OWN_TASK, Action.DELETE_ANY_ATTACHMENT}
 
 

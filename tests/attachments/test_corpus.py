@@ -70,7 +70,7 @@ def _only_keys_under(root: Path, outside: Path) -> None:
     ids=[row[0] for row in CORPUS],
 )
 def test_corpus_file_is_refused_or_neutralised(
-    team: Any, api_as: Any, local_storage: Any, tmp_path: Path,
+    team: Any, api_as: Any, as_user: Any, local_storage: Any, tmp_path: Path,
     sent: str, data: bytes, status: int, shown: str | None, sniffed: str | None,
     served: str | None, preview: bool,
 ) -> None:  # fmt: skip
@@ -89,7 +89,13 @@ def test_corpus_file_is_refused_or_neutralised(
     download = api.client.get(body["download_url"], headers=api.headers)
     assert download.status_code == 200
     assert download.data == data
-    assert download.headers["Content-Type"].split(";")[0] == served
+    assert download.headers["Content-Type"] == "application/octet-stream"  # the API: always
+    # The page's download: the sniffed type, but opaque bytes for anything a browser runs.
+    page = as_user(team.people["member"]).get(f"/o/{team.org.slug}/attachments/{body['id']}")
+    assert page.headers["Content-Type"].split(";")[0] == served
+    assert page.headers["Content-Disposition"].startswith("attachment; filename=")
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in page.headers["Content-Security-Policy"]
     assert download.headers["Content-Disposition"].startswith("attachment; filename=")
     assert "filename*=UTF-8''" in download.headers["Content-Disposition"]
     assert "\r" not in download.headers["Content-Disposition"]

@@ -74,7 +74,9 @@ class User(Model, TimestampMixin, UserMixin):
     tf_phone_number: Mapped[str | None] = mapped_column(String(128))
     mf_recovery_codes: Mapped[list[str] | None] = mapped_column(MutableList.as_mutable(AsaList()))
 
-    roles = relationship("Role", secondary=user_roles, lazy="selectin")
+    # Loaded when asked for (Flask-Security's role checks), not with every user: users
+    # come joined to tasks, comments and memberships, and none of those shows roles.
+    roles = relationship("Role", secondary=user_roles, lazy="select")
 
     @property
     def display_name(self) -> str:

@@ -11,6 +11,7 @@ from taskmanager.accounts import services as accounts
 from taskmanager.accounts.schemas import MeOut
 from taskmanager.accounts.schemas import MeUpdate
 from taskmanager.accounts.schemas import RegisterIn
+from taskmanager.api import personal_tokens
 from taskmanager.api import tokens
 from taskmanager.api.bearer import bearer
 from taskmanager.api.bearer import caller
@@ -78,7 +79,7 @@ def revoke(data: RefreshIn) -> tuple[str, int]:
 )
 def list_personal_tokens(query: PageQuery) -> ResponseReturnValue:
     return paged(
-        tokens.personal_tokens_query(caller()), page=query.page, per_page=query.per_page,
+        personal_tokens.personal_tokens_query(caller()), page=query.page, per_page=query.per_page,
         out=PersonalTokenOut.model_validate,
     )  # fmt: skip
 
@@ -92,7 +93,7 @@ def list_personal_tokens(query: PageQuery) -> ResponseReturnValue:
     responses=responses(status=201, headers=["Location"]),
 )
 def create_personal_token(data: PersonalTokenIn) -> Any:
-    token, secret = tokens.create_personal_token(user=caller(), name=data.name)
+    token, secret = personal_tokens.create_personal_token(user=caller(), name=data.name)
     body = PersonalTokenCreated.model_validate(
         {**PersonalTokenOut.model_validate(token).model_dump(), "token": secret}
     )
@@ -104,7 +105,7 @@ def create_personal_token(data: PersonalTokenIn) -> Any:
 @bp.output({}, status_code=204)
 @bp.doc(summary="Revoke a personal API token", responses=[404])
 def delete_personal_token(token_id: int) -> tuple[str, int]:
-    tokens.delete_personal_token(user=caller(), token_id=token_id)
+    personal_tokens.delete_personal_token(user=caller(), token_id=token_id)
     return "", 204
 
 

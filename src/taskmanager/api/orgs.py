@@ -174,7 +174,7 @@ def list_invitations(org_id: int, query: PageQuery) -> ResponseReturnValue:
 @bp.output(InvitationOut, status_code=201)
 @bp.doc(
     summary="Invite someone by email",
-    responses=responses(403, 404, 409, status=201, headers=["Location"]),
+    responses=responses(402, 403, 404, 409, status=201, headers=["Location"]),
 )
 def invite(org_id: int, data: InvitationIn) -> Any:
     invitation = invitations.invite(actor=_member(org_id), data=data)
@@ -197,7 +197,7 @@ def revoke_invitation(org_id: int, invitation_id: int) -> tuple[str, int]:
 @bp.output(OrgOut, status_code=201)
 @bp.doc(
     summary="Join an organization with an invitation's token",
-    responses=responses(403, 404, 409, status=201, headers=["Location"]),
+    responses=responses(402, 403, 404, 409, status=201, headers=["Location"]),
 )
 def accept_invitation(data: AcceptIn) -> Any:
     invitation = invitations.find_by_token(data.token)

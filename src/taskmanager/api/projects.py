@@ -18,6 +18,8 @@ from taskmanager.api.http import responses
 from taskmanager.api.schemas import IfMatch
 from taskmanager.api.tasks import task_page
 from taskmanager.api.tasks import task_response
+from taskmanager.db import loaded_after_commit
+from taskmanager.extensions import db
 from taskmanager.orgs import services as orgs
 from taskmanager.orgs.models import Membership
 from taskmanager.projects import services
@@ -39,8 +41,7 @@ bp = APIBlueprint("api_projects", __name__, url_prefix="/api/v1", tag="Projects"
 
 
 def _project(project_id: int) -> tuple[Membership, Project]:
-    me = orgs.access_for(user=caller(), model=Project, object_id=project_id)
-    return me, services.get_project(me.organization_id, project_id)
+    return orgs.access_with(user=caller(), model=Project, object_id=project_id)
 
 
 def project_response(project: Project, status: int = 200) -> tuple[ProjectOut, int, dict[str, str]]:
@@ -66,7 +67,7 @@ def list_projects(org_id: int, query: ProjectQuery) -> ResponseReturnValue:
 @bp.output(ProjectOut, status_code=201)
 @bp.doc(
     summary="Create a project (admins and owners)",
-    responses=responses(403, 404, status=201, headers=["ETag", "Location"]),
+    responses=responses(402, 403, 404, status=201, headers=["ETag", "Location"]),
 )
 def create_project(org_id: int, data: ProjectIn) -> Any:
     me = orgs.access(user=caller(), org_id=org_id)
@@ -91,7 +92,7 @@ def get_project(project_id: int) -> Any:
 @bp.doc(
     summary="Rename, describe, archive or unarchive",
     description="Send `If-Match` with the ETag you read: a stale one answers 412.",
-    responses=responses(403, 404, 412, headers=["ETag"]),
+    responses=responses(402, 403, 404, 412, headers=["ETag"]),
 )
 def update_project(project_id: int, data: ProjectUpdate, condition: IfMatch) -> Any:
     me, project = _project(project_id)
@@ -148,6 +149,7 @@ def list_tasks(project_id: int, query: ProjectTaskQuery) -> ResponseReturnValue:
 )
 def create_task(project_id: int, data: TaskCreate) -> Any:
     me, project = _project(project_id)
-    task = tasks.create_task(actor=me, project=project, data=data)
+    with loaded_after_commit(db.session()):
+        task = tasks.create_task(actor=me, project=project, data=data)
     body, _, headers = task_response(task, 201)
     return body, 201, {**headers, **created(f"/api/v1/tasks/{task.id}")}

@@ -7,6 +7,8 @@ from typing import Any
 
 from apiflask import APIBlueprint
 from flask.typing import ResponseReturnValue
+from sqlalchemy import inspect
+from sqlalchemy.orm import undefer
 
 from taskmanager.activity import services as activity
 from taskmanager.activity.schemas import ActivityOut
@@ -40,27 +42,55 @@ from taskmanager.tasks.schemas import TaskQuery
 from taskmanager.tasks.schemas import TaskUpdate
 
 bp = APIBlueprint("api_tasks", __name__, url_prefix="/api/v1", tag="Tasks")
+# One option object for every request, so the statement built with it is reused.
+WITH_COUNTS = (undefer(Task.comment_count), undefer(Task.attachment_count))
 
 
-def tasks_out(found: Sequence[Task]) -> list[TaskOut]:
-    """Tasks as the API shows them, their comment and attachment counts in a query each."""
-    counts = comments.counts(task.id for task in found)
-    files = attachments.counts(task.id for task in found)
-    out = []
-    for task in found:
-        fields = {
-            name: getattr(task, name)
-            for name in TaskOut.model_fields
-            if name not in ("comment_count", "attachment_count")
-        }
-        fields["comment_count"] = counts.get(task.id, 0)
-        fields["attachment_count"] = files.get(task.id, 0)
-        out.append(TaskOut.model_validate(fields))
-    return out
+# TaskOut's fields read straight off a task; the related objects are written out
+# below as the plain values their schemas hold.
+RELATED = frozenset({"project", "assignee", "labels", "comment_count", "attachment_count"})
+COLUMNS = tuple(name for name in TaskOut.model_fields if name not in RELATED)
+
+
+def task_fields(task: Task, comment_count: int, attachment_count: int) -> dict[str, Any]:
+    """A task as TaskOut's input: plain values, validated in one pass by the schema."""
+    fields = {name: getattr(task, name) for name in COLUMNS}
+    project = task.project
+    fields["project"] = {"id": project.id, "name": project.name}
+    assignee = task.assignee
+    fields["assignee"] = (
+        None if assignee is None else {"id": assignee.id, "name": assignee.display_name}
+    )
+    fields["labels"] = [
+        {"id": label.id, "name": label.name, "color": label.color} for label in task.labels
+    ]
+    fields["comment_count"] = comment_count
+    fields["attachment_count"] = attachment_count
+    return fields
+
+
+def tasks_out(found: Sequence[Task]) -> list[dict[str, Any]]:
+    """Tasks as the API shows them (TaskOut's fields).
+
+    Comment and attachment counts come with the rows when their query undeferred
+    them (``WITH_COUNTS``); otherwise each is fetched for the whole page in one query.
+    """
+    no_comments = {task.id for task in found if "comment_count" in inspect(task).unloaded}
+    no_files = {task.id for task in found if "attachment_count" in inspect(task).unloaded}
+    comment_counts = comments.counts(no_comments) if no_comments else {}
+    file_counts = attachments.counts(no_files) if no_files else {}
+    return [
+        task_fields(
+            task,
+            comment_counts.get(task.id, 0) if task.id in no_comments else task.comment_count,
+            file_counts.get(task.id, 0) if task.id in no_files else task.attachment_count,
+        )
+        for task in found
+    ]
 
 
 def task_response(task: Task, status: int = 200) -> tuple[TaskOut, int, dict[str, str]]:
-    return tasks_out([task])[0], status, etag(task.version)
+    return TaskOut.model_validate(tasks_out([task])[0]), status, etag(task.version)
 
 
 def task_page(page: listing.Page, query: ProjectTaskQuery) -> ResponseReturnValue:
@@ -71,8 +101,8 @@ def task_page(page: listing.Page, query: ProjectTaskQuery) -> ResponseReturnValu
 
 
 def _task(task_id: int) -> tuple[Membership, Task]:
-    me = orgs.access_for(user=caller(), model=Task, object_id=task_id)
-    return me, services.get_task(me.organization_id, task_id)
+    # The membership and the task in one statement (the task's org is the scope).
+    return orgs.access_with(user=caller(), model=Task, object_id=task_id, options=WITH_COUNTS)
 
 
 @bp.get("/tasks")
@@ -167,8 +197,7 @@ def add_comment(task_id: int, data: CommentFields) -> Any:
 
 
 def _comment(comment_id: int) -> tuple[Membership, Comment]:
-    me = orgs.access_for(user=caller(), model=Comment, object_id=comment_id)
-    return me, comments.get_comment(me.organization_id, comment_id)
+    return orgs.access_with(user=caller(), model=Comment, object_id=comment_id)
 
 
 @bp.patch("/comments/<int:comment_id>")

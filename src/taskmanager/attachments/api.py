@@ -37,10 +37,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 DOWNLOAD_RESPONSES: ResponsesObjectType = {
     200: {
-        "description": "The file's bytes, as a download (Content-Disposition: attachment, "
-        "nosniff, a sandboxing Content-Security-Policy).",
-        # The type sniffed from the bytes (opaque bytes for anything a browser would run).
-        "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+        "description": "The file's bytes as application/octet-stream (its sniffed type is "
+        "the attachment's content_type), a download: Content-Disposition: attachment, "
+        "nosniff, a sandboxing Content-Security-Policy.",
+        # Always opaque bytes: the attachment's content_type says what they are.
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
     },
     302: {"description": "With S3 storage: a short-lived presigned URL that serves the file."},
     404: {"description": "Not Found"},
@@ -129,7 +130,7 @@ def upload(task_id: int) -> Any:
 )
 @sandboxed
 def download(attachment_id: int) -> Response:
-    return file_response(_attachment(attachment_id)[1])
+    return file_response(_attachment(attachment_id)[1], opaque=True)
 
 
 @bp.delete("/attachments/<int:attachment_id>")

@@ -85,14 +85,21 @@ def _unexpected(part: uploads.Part) -> uploads.MalformedUpload:
     )
 
 
-def file_response(attachment: Attachment, *, inline: bool = False) -> Response:
+def file_response(
+    attachment: Attachment, *, inline: bool = False, opaque: bool = False
+) -> Response:
     """The file as a download (or inline, for a previewable image), with safe headers.
+
+    ``opaque`` sends every file as ``application/octet-stream`` (the API, whose clients
+    read the sniffed type from the attachment's ``content_type``).
 
     Local storage streams it, or hands it to nginx (X-Accel-Redirect) when configured;
     S3 answers a redirect to a short-lived presigned URL.
     """
     inline = inline and attachment.previewable
     content_type = attachment.content_type if inline else served_type(attachment.content_type)
+    if opaque:
+        content_type = "application/octet-stream"
     disposition = content_disposition(attachment.filename, inline=inline)
     delivery = current_storage().delivery(
         attachment.storage_key, content_type=content_type, disposition=disposition

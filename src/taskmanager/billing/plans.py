@@ -51,6 +51,8 @@ PLANS: dict[PlanName, Plan] = {
 
 # Stripe subscription states in which a paid plan's limits still apply.
 ACTIVE_STATES = frozenset({"active", "trialing"})
+# States after which a subscription never comes back (Stripe cannot revive one).
+ENDED_STATES = frozenset({"canceled", "incomplete_expired"})
 
 
 class HasPlan(Protocol):

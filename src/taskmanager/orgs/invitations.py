@@ -19,6 +19,9 @@ from taskmanager import links
 from taskmanager import tenancy
 from taskmanager.accounts.models import User
 from taskmanager.activity import services as activity
+from taskmanager.billing.usage import Limit
+from taskmanager.billing.usage import membership_count
+from taskmanager.billing.usage import require_room
 from taskmanager.db import utcnow
 from taskmanager.errors import Conflict
 from taskmanager.errors import Forbidden
@@ -58,6 +61,7 @@ def invite(*, actor: Membership, data: InvitationIn) -> Invitation:
     )
     if already is not None:
         raise Conflict(f"{email} is already a member of this organization.")
+    require_room(actor.organization, Limit.MEMBERS)
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         organization_id=actor.organization_id,
@@ -156,6 +160,7 @@ def accept(*, invitation: Invitation, user: User) -> Membership:
 
     Raises:
         Conflict: revoked, expired, already used, or already a member.
+        PlanLimitReached: the plan in force (free, once a paid plan lapsed) is full.
         Forbidden: the invitation names another email address.
     """
     now = utcnow()
@@ -176,6 +181,9 @@ def accept(*, invitation: Invitation, user: User) -> Membership:
         pass
     else:
         raise Conflict("You are already a member of this organization.")
+    # The invitation already held a seat; only a lapsed plan can leave no room for it.
+    org_id = invitation.organization_id
+    require_room(invitation.organization, Limit.MEMBERS, used=membership_count(org_id))
     membership = Membership(
         organization_id=invitation.organization_id, user_id=user.id, role=invitation.role
     )

@@ -27,6 +27,12 @@ class Organization(Model):
     stripe_customer_id: Mapped[str | None] = mapped_column(String(64))
     stripe_subscription_id: Mapped[str | None] = mapped_column(String(64))
     subscription_status: Mapped[str | None] = mapped_column(String(32))
+    # When Stripe says the subscription took the state above (the event's own time):
+    # webhooks arrive in any order, and an older state never replaces a newer one.
+    subscription_state_at: Mapped[datetime | None]
+    # The last failed renewal, shown on the billing page until a payment succeeds.
+    last_payment_error: Mapped[str | None] = mapped_column(String(300))
+    last_payment_failed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

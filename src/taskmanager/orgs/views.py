@@ -16,9 +16,10 @@ from flask_security import current_user
 from werkzeug import Response
 
 from taskmanager.activity import services as activity
-from taskmanager.attachments import services as attachments
+from taskmanager.billing.usage import usage as plan_usage
 from taskmanager.errors import Conflict
 from taskmanager.errors import Forbidden
+from taskmanager.errors import PlanLimitReached
 from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import db
 from taskmanager.orgs import invitations
@@ -71,7 +72,7 @@ def accept_invitation(token: str) -> Response | tuple[str, int]:
     found = invitations.find_by_token(token)
     try:
         joined = invitations.accept(invitation=found, user=current_user)
-    except (Conflict, Forbidden) as error:
+    except (Conflict, Forbidden, PlanLimitReached) as error:
         return render_template(
             "orgs/invitation.html", invitation=found, token=token, error=error.message
         ), error.status
@@ -84,7 +85,7 @@ def accept_invitation(token: str) -> Response | tuple[str, int]:
 def accept_my_invitation(invitation_id: int) -> Response:
     try:
         joined = invitations.accept_by_id(user=current_user, invitation_id=invitation_id)
-    except Conflict as error:
+    except (Conflict, PlanLimitReached) as error:
         flash(error.message, "danger")
         return redirect(url_for("pages.dashboard"), 303)
     flash(f"Welcome to {joined.organization.name}.", "success")
@@ -110,7 +111,7 @@ def home_page(me: Membership, **refused: Any) -> str:
         invitations=invitations.pending(actor=me) if can(me.role, Action.MANAGE_MEMBERS) else [],
         labels=projects.list_labels(org_id),
         events=activity.for_organization(org_id, role=me.role),
-        storage=attachments.usage(me.organization),
+        usage=plan_usage(me.organization),
         roles=list(Role),
         can=lambda action: can(me.role, action),
         Action=Action,

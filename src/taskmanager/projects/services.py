@@ -7,6 +7,8 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from taskmanager.activity import services as activity
+from taskmanager.billing.usage import Limit
+from taskmanager.billing.usage import require_room
 from taskmanager.concurrency import check_version
 from taskmanager.errors import Conflict
 from taskmanager.errors import NotFound
@@ -47,6 +49,7 @@ def get_project(organization_id: int, project_id: int) -> Project:
 
 def create_project(*, actor: Membership, data: ProjectIn) -> Project:
     require(actor.role, Action.MANAGE_PROJECTS)
+    require_room(actor.organization, Limit.PROJECTS)
     project = Project(
         organization_id=actor.organization_id, name=data.name, description=data.description
     )
@@ -69,6 +72,7 @@ def update_project(
     Raises:
         StaleVersion: ``expected_version`` is not the project's current version.
         ValidationFailed: a name sent as null.
+        PlanLimitReached: unarchiving past the plan's active projects.
     """
     require(actor.role, Action.MANAGE_PROJECTS)
     check_version(project, expected_version, noun="project")
@@ -77,6 +81,8 @@ def update_project(
         raise ValidationFailed(details={"name": "Give the project a name."})
     sent["description"] = sent.get("description", project.description) or ""
     changes: dict[str, list[object]] = {}
+    if sent.get("archived") is False and project.archived:
+        require_room(actor.organization, Limit.PROJECTS)  # an active project counts again
     for name, new in sent.items():
         old = getattr(project, name)
         if new is not None and new != old:

@@ -15,6 +15,7 @@ from werkzeug import Response
 
 from taskmanager.attachments import services as attachments
 from taskmanager.errors import Conflict
+from taskmanager.errors import PlanLimitReached
 from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import db
 from taskmanager.orgs import services as orgs
@@ -51,6 +52,9 @@ def create_project() -> ResponseReturnValue:
         db.session.rollback()
         page = home_page(me, form="project", typed=request.form, errors=error.details or {})
         return page, 422
+    except PlanLimitReached as error:
+        flash(describe(error), "danger")
+        return redirect(url_for("org.home"), 303)
     flash(f"Project {project.name} created.", "success")
     return redirect(url_for("org.project", project_id=project.id), 303)
 

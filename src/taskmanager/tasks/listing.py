@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy.orm import undefer
 
 from taskmanager.accounts.models import User
 from taskmanager.db import utcnow
@@ -183,12 +184,15 @@ def _page(
     after: Sequence[object] | None,
 ) -> Page:  # fmt: skip
     per_page = max(1, min(per_page, 100))
-    # The total counts every match, whichever page this is.
-    total = db.session.scalar(select(func.count()).select_from(base.order_by(None).subquery())) or 0
-    # The key values come from the database next to each task, so the next position
-    # is exactly what the database compares (lower(title), the priority rank).
-    query = base.add_columns(*sorting.columns(filters.sort)).order_by(
-        *sorting.order_by(filters.sort)
+    # The total of every match rides on each row (an uncorrelated subquery: PostgreSQL
+    # counts once per statement), so a page is one statement whatever its kind. The key
+    # values come from the database next to each task, so the next position is exactly
+    # what the database compares (lower(title), the priority rank).
+    count = select(func.count()).select_from(base.order_by(None).subquery())
+    query = (
+        base.add_columns(count.scalar_subquery(), *sorting.columns(filters.sort))
+        .order_by(*sorting.order_by(filters.sort))
+        .options(undefer(Task.comment_count), undefer(Task.attachment_count))
     )
     number: int | None = None
     if after is not None:
@@ -199,9 +203,11 @@ def _page(
     # One row more than the page tells whether another page follows.
     rows = db.session.execute(query.limit(per_page + 1)).all()
     items = [row[0] for row in rows[:per_page]]
+    # A page past the end has no row to carry the total: counted apart.
+    total = int(rows[0][1]) if rows else db.session.scalar(count) or 0
     next_after = None
     if len(rows) > per_page:
-        next_after = sorting.dump(filters.sort, tuple(rows[per_page - 1])[1:])
+        next_after = sorting.dump(filters.sort, tuple(rows[per_page - 1])[2:])
     return Page(items=items, total=total, page=number, per_page=per_page, next_after=next_after)
 
 

@@ -110,6 +110,10 @@ class TaskFilterFields(BaseModel):
     def _in_utc(cls, value: date | datetime | None) -> date | datetime | None:
         # Compared with UTC columns; a naive time is read as UTC.
         if not isinstance(value, datetime):
+            # A date is widened by a day and read in the user's zone (listing.py):
+            # the first and last days of the calendar would overflow there (a 500).
+            if value is not None and not date(1, 1, 2) <= value <= date(9999, 12, 30):
+                raise ValueError("Pick a date between the years 1 and 9999.")
             return value
         try:
             return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from taskmanager.accounts.models import User
 from taskmanager.activity import services as activity
@@ -61,6 +62,8 @@ def assignee_in(organization_id: int, user_id: int | None) -> User | None:
 
 def labels_in(organization_id: int, label_ids: list[int]) -> list[Label]:
     wanted = set(label_ids)
+    if not wanted:
+        return []
     labels = list(
         db.session.scalars(
             select(Label).where(Label.organization_id == organization_id, Label.id.in_(wanted))
@@ -122,6 +125,9 @@ def create_task(*, actor: Membership, project: Project, data: TaskCreate) -> Tas
     require(actor.role, Action.WRITE_TASKS)
     task = build_task(project=project, data=data, created_by_id=actor.user_id)
     db.session.flush()
+    # New: no comments nor files, and no query to say so.
+    set_committed_value(task, "comment_count", 0)
+    set_committed_value(task, "attachment_count", 0)
     activity.record(
         organization_id=task.organization_id, actor=actor.user, verb="task.created",
         subject_type="task", subject_id=task.id, subject_title=task.title, task_id=task.id,
