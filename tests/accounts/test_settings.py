@@ -24,7 +24,7 @@ def test_unknown_time_zone_is_refused_and_nothing_changes(app, auth_client, user
     response = post_form(
         auth_client, "/account/settings", {"name": "Changed", "time_zone": "Mars/Olympus"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert saved(app, user).name == user.name
 
 
@@ -43,3 +43,36 @@ def test_settings_need_a_signed_in_user(client):
     response = client.get("/account/settings")
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
+
+
+def test_a_refused_profile_keeps_every_typed_value_with_a_plain_message(app, auth_client, user):
+    typed = {
+        "name": "Ada Lovelace",
+        "time_zone": "Europe/Paris",
+        "notify_mentions": "y",
+        "reminder_hours": "500",
+    }
+    response = post_form(auth_client, "/account/settings", typed)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Use a number of hours from 0 to 168 (one week)." in page
+    assert 'value="Ada Lovelace"' in page and 'value="500"' in page
+    assert '<option selected value="Europe/Paris">' in page
+    assert saved(app, user).name == user.name
+
+
+def test_the_api_and_the_page_share_the_profile_rules(app, user):
+    from tests.api.conftest import Api
+    from tests.api.conftest import sign_in
+
+    client = app.test_client()
+    api = Api(client, sign_in(client, user)["access_token"])
+    refused = api.patch("/me", json={"reminder_hours": 500, "time_zone": "Mars/Olympus"})
+    assert refused.status_code == 400
+    assert refused.json["details"] == {
+        "time_zone": "Choose a time zone from the list, such as Europe/Paris.",
+        "reminder_hours": "Use a number of hours from 0 to 168 (one week).",
+    }
+    assert api.patch("/me", json={"reminder_hours": 2, "weekly_summary": False}).status_code == 200
+    stored = saved(app, user)
+    assert (stored.reminder_hours, stored.weekly_summary) == (2, False)

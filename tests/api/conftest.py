@@ -70,6 +70,7 @@ def other_team(app: Flask, make_user: Any) -> Any:
     from taskmanager import tenancy
     from taskmanager.extensions import db
     from taskmanager.orgs import invitations
+    from taskmanager.orgs.schemas import InvitationIn
     from taskmanager.orgs.services import member
     from taskmanager.tasks import comments
     from taskmanager.tasks.schemas import CommentFields
@@ -93,7 +94,7 @@ def other_team(app: Flask, make_user: Any) -> Any:
             )
         )  # fmt: skip
         invitation = detach(
-            invitations.invite(actor=actor, email="guest@example.com", role="member")
+            invitations.invite(actor=actor, data=InvitationIn(email="guest@example.com"))
         )
     return SimpleNamespace(
         org=org, owner=owner, project=project, label=label, task=task, comment=comment,

@@ -123,3 +123,10 @@ def test_the_activity_feed_shows_invited_addresses_only_to_member_managers(app, 
     assert "secret-hire@example.com" in page.get_data(as_text=True)
     feed = api_as(app, team.people["admin"]).get(f"/orgs/{team.org.id}/activity")
     assert "secret-hire@example.com" in feed.get_data(as_text=True)
+
+
+def test_the_page_and_the_api_refuse_the_same_invitation_address(app, team):
+    api = api_as(app, team.people["owner"])
+    response = api.post(f"/orgs/{team.org.id}/invitations", json={"email": "nora at example"})
+    assert response.status_code == 400
+    assert response.json["details"]["email"] == "Enter an email address like ana@example.com."

@@ -33,6 +33,7 @@ from taskmanager import tenancy
 from taskmanager.api import tokens
 from taskmanager.extensions import db
 from taskmanager.orgs import invitations
+from taskmanager.orgs.schemas import InvitationIn
 from taskmanager.orgs.services import member
 from taskmanager.tasks import comments
 from taskmanager.tasks.models import Task
@@ -100,7 +101,7 @@ def seed(app: Flask) -> Seed:
         comment = comments.add_comment(
             actor=actor, task=db.session.get(Task, task.id), data=CommentFields(body="A comment")
         )
-        invitation = invitations.invite(actor=actor, email="guest@example.com", role="member")
+        invitation = invitations.invite(actor=actor, data=InvitationIn(email="guest@example.com"))
         comment_id, invitation_id = comment.id, invitation.id
     return Seed(
         email=owner.email,

@@ -69,11 +69,15 @@ def test_a_label_of_another_organization_is_refused(app, team, as_user, make_use
 
 def test_due_date_is_read_in_the_users_time_zone(app, team, as_user):
     from taskmanager.accounts.models import User
+    from taskmanager.accounts.schemas import MeUpdate
     from taskmanager.accounts.services import update_profile
 
     member = team.people["member"]
     with app.app_context():
-        update_profile(user=db.session.get(User, member.id), name="M", time_zone="America/New_York")
+        update_profile(
+            user=db.session.get(User, member.id),
+            data=MeUpdate(name="M", time_zone="America/New_York"),
+        )
     edit(as_user(member), team, team.task, due_date="2026-07-01", due_time="09:30")
     assert stored(app, team.task.id).due_at.isoformat() == "2026-07-01T13:30:00+00:00"
 

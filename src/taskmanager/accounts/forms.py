@@ -2,24 +2,23 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
-from wtforms import IntegerField
 from wtforms import SelectField
 from wtforms import StringField
-from wtforms.validators import Length
-from wtforms.validators import NumberRange
-from wtforms.validators import Optional
 
-from taskmanager.accounts.services import time_zones
+from taskmanager.accounts.schemas import time_zones
 
 
 class ProfileForm(FlaskForm):
-    name = StringField("Name", validators=[Length(max=120)])
-    time_zone = SelectField("Time zone", choices=[])
+    """Renders the profile fields and checks CSRF; the values are checked by MeUpdate."""
+
+    name = StringField("Name")
+    time_zone = SelectField("Time zone", choices=[], validate_choice=False)
     notify_assigned = BooleanField("Email me when a task is assigned to me")
     notify_mentions = BooleanField("Email me when someone @mentions me")
-    reminder_hours = IntegerField(
+    # Text, not IntegerField: a WTForms number check would be a second validator.
+    reminder_hours = StringField(
         "Remind me this many hours before a task is due (0 = never)",
-        validators=[Optional(), NumberRange(min=0, max=168)],
+        render_kw={"type": "number", "min": 0, "max": 168},
     )
     weekly_summary = BooleanField("Send me a summary on Monday mornings")
 

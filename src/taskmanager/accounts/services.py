@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import cast
-from zoneinfo import available_timezones
 
 from flask_security import EmailValidateException
 from flask_security import hash_password
@@ -15,17 +13,14 @@ from werkzeug.datastructures import MultiDict
 
 from taskmanager.accounts import sessions
 from taskmanager.accounts.models import User
+from taskmanager.accounts.schemas import MeUpdate
+from taskmanager.accounts.schemas import time_zones as time_zones
 from taskmanager.accounts.security import current_security
 from taskmanager.db import utcnow
 from taskmanager.errors import Conflict
 from taskmanager.errors import NotFound
 from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import db
-
-
-@cache
-def time_zones() -> tuple[str, ...]:
-    return tuple(sorted(available_timezones()))
 
 
 def normalize_email(email: str) -> str:
@@ -41,32 +36,14 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalized))
 
 
-def update_profile(
-    *, user: User, name: str, time_zone: str, preferences: dict[str, bool | int] | None = None
-) -> User:
-    """Change the display name, time zone and notification preferences.
+def update_profile(*, user: User, data: MeUpdate) -> User:
+    """Change what ``data`` sends of the name, time zone and notification preferences.
 
-    Raises:
-        ValidationFailed: a name too long, an unknown zone, a reminder window out of range.
+    The schema has checked every value; a field not sent, or sent as null, is kept.
     """
-    errors: dict[str, str] = {}
-    name = name.strip()
-    if len(name) > 120:
-        errors["name"] = "Use at most 120 characters."
-    if time_zone not in time_zones():
-        errors["time_zone"] = "Choose a time zone from the list, such as Europe/Paris."
-    preferences = preferences or {}
-    hours = preferences.get("reminder_hours", user.reminder_hours)
-    if not isinstance(hours, int) or not 0 <= hours <= 168:
-        errors["reminder_hours"] = "Use a number of hours from 0 to 168 (one week)."
-    if errors:
-        raise ValidationFailed(details=errors)
-    user.name = name
-    user.time_zone = time_zone
-    for key in ("notify_assigned", "notify_mentions", "weekly_summary"):
-        if key in preferences:
-            setattr(user, key, bool(preferences[key]))
-    user.reminder_hours = hours
+    for field, value in data.model_dump(exclude_unset=True).items():
+        if value is not None:
+            setattr(user, field, value)
     db.session.commit()
     return user
 

@@ -135,9 +135,5 @@ def me() -> MeOut:
 @bp.doc(summary="Change my name or time zone")
 def update_me(data: MeUpdate) -> MeOut:
     user = caller()
-    accounts.update_profile(
-        user=user,
-        name=user.name if data.name is None else data.name,
-        time_zone=data.time_zone or user.time_zone,
-    )
+    accounts.update_profile(user=user, data=data)
     return _me()

@@ -177,7 +177,7 @@ def list_invitations(org_id: int, query: PageQuery) -> ResponseReturnValue:
     responses=responses(402, 403, 404, 409, status=201, headers=["Location"]),
 )
 def invite(org_id: int, data: InvitationIn) -> Any:
-    invitation = invitations.invite(actor=_member(org_id), email=data.email, role=data.role.value)
+    invitation = invitations.invite(actor=_member(org_id), data=data)
     location = f"/api/v1/orgs/{org_id}/invitations/{invitation.id}"
     return InvitationOut.model_validate(invitation), 201, created(location)
 

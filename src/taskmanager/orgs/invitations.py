@@ -26,11 +26,11 @@ from taskmanager.db import utcnow
 from taskmanager.errors import Conflict
 from taskmanager.errors import Forbidden
 from taskmanager.errors import NotFound
-from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import db
 from taskmanager.mail.services import queue_email
 from taskmanager.orgs.models import Invitation
 from taskmanager.orgs.models import Membership
+from taskmanager.orgs.schemas import InvitationIn
 from taskmanager.orgs.services import member
 from taskmanager.policy import Action
 from taskmanager.policy import Role
@@ -43,21 +43,15 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _normalize(email: str) -> str:
-    email = (email or "").strip().lower()
-    if "@" not in email or len(email) > 320 or " " in email:
-        raise ValidationFailed(details={"email": "Enter an email address like ana@example.com."})
-    return email
+def invite(*, actor: Membership, data: InvitationIn) -> Invitation:
+    """Invite ``data.email`` with ``data.role`` and queue the email with its one-time link.
 
-
-def invite(*, actor: Membership, email: str, role: str) -> Invitation:
-    """Invite ``email`` with ``role`` and queue the email with its one-time link."""
+    Raises:
+        Forbidden: the actor may not manage members (or owners, to invite one).
+        Conflict: that address is already a member.
+    """
     require(actor.role, Action.MANAGE_MEMBERS)
-    email = _normalize(email)
-    try:
-        invited_role = Role(role)
-    except ValueError:
-        raise ValidationFailed(details={"role": "Choose owner, admin, member or viewer."}) from None
+    email, invited_role = data.email, data.role
     if invited_role == Role.OWNER:
         require(actor.role, Action.MANAGE_OWNERS)
     already = db.session.scalar(
@@ -80,7 +74,12 @@ def invite(*, actor: Membership, email: str, role: str) -> Invitation:
     db.session.add(invitation)
     db.session.flush()
     link = links.external("orgs.invitation", token=token)
-    context = {"org": actor.organization, "inviter": actor.user, "link": link, "role": role}
+    context = {
+        "org": actor.organization,
+        "inviter": actor.user,
+        "link": link,
+        "role": invited_role.value,
+    }
     queue_email(
         to=email,
         subject=f"{actor.user.display_name} invited you to {actor.organization.name}",

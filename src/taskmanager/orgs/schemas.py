@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import ClassVar
 
 from pydantic import Field
+from pydantic import field_validator
 
 from taskmanager.accounts.schemas import UserRef
 from taskmanager.policy import Role
@@ -54,8 +55,22 @@ class InvitationOut(Out):
 
 
 class InvitationIn(In):
+    """Someone to invite: the page's form and the API's body are both read into this."""
+
+    field_messages: ClassVar[dict[str, str]] = {
+        "email": "Enter an email address like ana@example.com."
+    }
+
     email: str = Field(max_length=320)
     role: Role = Role.MEMBER
+
+    @field_validator("email")
+    @classmethod
+    def _an_address(cls, value: str) -> str:
+        # Lowercased: the invitation is matched to the account of that address.
+        if "@" not in value or " " in value:
+            raise ValueError("Enter an email address like ana@example.com.")
+        return value.lower()
 
 
 class AcceptIn(In):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint
 from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask.typing import ResponseReturnValue
 from flask_security import auth_required
 from flask_security import current_user
 from werkzeug import Response
@@ -18,8 +21,11 @@ from taskmanager.errors import Conflict
 from taskmanager.errors import Forbidden
 from taskmanager.errors import PlanLimitReached
 from taskmanager.errors import ValidationFailed
+from taskmanager.extensions import db
 from taskmanager.orgs import invitations
 from taskmanager.orgs import services
+from taskmanager.orgs.models import Membership
+from taskmanager.orgs.schemas import InvitationIn
 from taskmanager.orgs.schemas import OrgCreate
 from taskmanager.orgs.schemas import OrgDelete
 from taskmanager.orgs.workspace import membership
@@ -40,16 +46,17 @@ bp = Blueprint("orgs", __name__)
 
 @bp.route("/orgs/new", methods=["GET", "POST"])
 @auth_required("session")
-def create() -> Response | str:
+def create() -> ResponseReturnValue:
     if request.method == "POST":
         try:
             data = parse(OrgCreate, {"name": request.form.get("name", "")})
             org = services.create_organization(owner=current_user, data=data)
         except ValidationFailed as error:
-            flash(describe(error), "danger")
-        else:
-            flash(f"{org.name} is ready. Create a project, then invite your team.", "success")
-            return redirect(url_for("org.home", slug=org.slug), 303)
+            db.session.rollback()
+            page = render_template("orgs/new.html", typed=request.form, errors=error.details)
+            return page, 422
+        flash(f"{org.name} is ready. Create a project, then invite your team.", "success")
+        return redirect(url_for("org.home", slug=org.slug), 303)
     return render_template("orgs/new.html")
 
 
@@ -87,7 +94,12 @@ def accept_my_invitation(invitation_id: int) -> Response:
 
 @workspace.get("")
 def home() -> str:
-    me = membership()
+    return home_page(membership())
+
+
+def home_page(me: Membership, **refused: Any) -> str:
+    """The organization's home; ``refused`` names a refused form (``form``), its values
+    as typed (``typed``) and a message per field (``errors``), shown next to that form."""
     org_id = me.organization_id
     return render_template(
         "orgs/home.html",
@@ -103,7 +115,14 @@ def home() -> str:
         roles=list(Role),
         can=lambda action: can(me.role, action),
         Action=Action,
+        **refused,
     )
+
+
+def _refused(me: Membership, form: str, error: ValidationFailed) -> tuple[str, int]:
+    """The home page again with the refused ``form`` as typed: nothing is lost to one bad field."""
+    db.session.rollback()
+    return home_page(me, form=form, typed=request.form, errors=error.details or {}), 422
 
 
 def _back() -> str:
@@ -111,13 +130,14 @@ def _back() -> str:
 
 
 @workspace.post("/rename")
-def rename() -> Response:
-    name = request.form.get("name", "")
-    return form_action(
-        lambda: services.rename(actor=membership(), data=parse(OrgCreate, {"name": name})),
-        success="The organization is renamed.",
-        back=_back(),
-    )
+def rename() -> ResponseReturnValue:
+    me = membership()
+    try:
+        services.rename(actor=me, data=parse(OrgCreate, {"name": request.form.get("name", "")}))
+    except ValidationFailed as error:
+        return _refused(me, "rename", error)
+    flash("The organization is renamed.", "success")
+    return redirect(_back(), 303)
 
 
 @workspace.post("/delete")
@@ -173,13 +193,18 @@ def remove_member(user_id: int) -> Response:
 
 
 @workspace.post("/invitations")
-def invite() -> Response:
-    email, role = request.form.get("email", ""), request.form.get("role", "member")
-    return form_action(
-        lambda: invitations.invite(actor=membership(), email=email, role=role),
-        success=f"Invitation sent to {email.strip()}.",
-        back=_back(),
-    )
+def invite() -> ResponseReturnValue:
+    me = membership()
+    sent = {"email": request.form.get("email", ""), "role": request.form.get("role", "member")}
+    try:
+        invitation = invitations.invite(actor=me, data=parse(InvitationIn, sent))
+    except ValidationFailed as error:
+        return _refused(me, "invite", error)
+    except Conflict as error:
+        flash(describe(error), "danger")
+    else:
+        flash(f"Invitation sent to {invitation.email}.", "success")
+    return redirect(_back(), 303)
 
 
 @workspace.post("/invitations/<int:invitation_id>/revoke")
@@ -192,13 +217,17 @@ def revoke_invitation(invitation_id: int) -> Response:
 
 
 @workspace.post("/labels")
-def create_label() -> Response:
-    sent = form_fields("name", "color")
-    return form_action(
-        lambda: projects.create_label(actor=membership(), data=parse(LabelIn, sent)),
-        success="Label added.",
-        back=_back(),
-    )
+def create_label() -> ResponseReturnValue:
+    me = membership()
+    try:
+        projects.create_label(actor=me, data=parse(LabelIn, form_fields("name", "color")))
+    except ValidationFailed as error:
+        return _refused(me, "label", error)
+    except Conflict as error:
+        flash(describe(error), "danger")
+    else:
+        flash("Label added.", "success")
+    return redirect(_back(), 303)
 
 
 @workspace.post("/labels/<int:label_id>/delete")

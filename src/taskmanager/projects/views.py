@@ -9,6 +9,7 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask.typing import ResponseReturnValue
 from flask_security import current_user
 from werkzeug import Response
 
@@ -16,7 +17,9 @@ from taskmanager.attachments import services as attachments
 from taskmanager.errors import Conflict
 from taskmanager.errors import PlanLimitReached
 from taskmanager.errors import ValidationFailed
+from taskmanager.extensions import db
 from taskmanager.orgs import services as orgs
+from taskmanager.orgs.views import home_page
 from taskmanager.orgs.workspace import membership
 from taskmanager.orgs.workspace import workspace
 from taskmanager.policy import Action
@@ -39,12 +42,17 @@ PER_PAGE = 25
 
 
 @workspace.post("/projects")
-def create_project() -> Response:
+def create_project() -> ResponseReturnValue:
     me = membership()
     try:
         data = parse(ProjectIn, form_fields("name", "description", empty=""))
         project = services.create_project(actor=me, data=data)
-    except (ValidationFailed, PlanLimitReached) as error:
+    except ValidationFailed as error:
+        # The home page again, the form as typed: a long description is not lost.
+        db.session.rollback()
+        page = home_page(me, form="project", typed=request.form, errors=error.details or {})
+        return page, 422
+    except PlanLimitReached as error:
         flash(describe(error), "danger")
         return redirect(url_for("org.home"), 303)
     flash(f"Project {project.name} created.", "success")
