@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from flask_security import current_user
 
+from taskmanager import duedates as dates
 from taskmanager.db import utcnow
 from taskmanager.markup import render_markdown
-from taskmanager.tasks import dates
 
 
 def _zone() -> ZoneInfo:

@@ -16,10 +16,10 @@ from werkzeug import Response
 
 from taskmanager import links
 from taskmanager.db import MAX_ID
+from taskmanager.duedates import END_OF_DAY
 from taskmanager.errors import Conflict
 from taskmanager.errors import PlanLimitReached
 from taskmanager.errors import ValidationFailed
-from taskmanager.tasks.dates import END_OF_DAY
 
 
 def form_action(action: Callable[[], Any], *, success: str, back: str) -> Response:

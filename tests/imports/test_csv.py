@@ -170,11 +170,15 @@ def test_plain_and_common_dates_import_as_the_end_of_that_day_in_the_importers_z
     app, team, as_user, enqueued
 ):
     from taskmanager.accounts.models import User
+    from taskmanager.accounts.schemas import MeUpdate
     from taskmanager.accounts.services import update_profile
 
     member = team.people["member"]
     with app.app_context():
-        update_profile(user=db.session.get(User, member.id), name="M", time_zone="Europe/Paris")
+        update_profile(
+            user=db.session.get(User, member.id),
+            data=MeUpdate(name="M", time_zone="Europe/Paris"),
+        )
     csv_text = (
         "title,due_at\n"
         "Plain,2026-12-05\n"

@@ -15,6 +15,7 @@ from sqlalchemy import and_
 from sqlalchemy import or_
 from sqlalchemy import select
 
+from taskmanager import duedates as dates
 from taskmanager import links
 from taskmanager import tenancy
 from taskmanager.accounts.models import User
@@ -34,7 +35,6 @@ from taskmanager.orgs.models import Organization
 from taskmanager.projects.models import Label
 from taskmanager.projects.models import Project
 from taskmanager.schemas import parse
-from taskmanager.tasks import dates
 from taskmanager.tasks import ordering
 from taskmanager.tasks import services as tasks
 from taskmanager.tasks.models import Status
