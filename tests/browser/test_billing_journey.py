@@ -42,7 +42,8 @@ def fake_stripe(committed_app, live_server, monkeypatch) -> Iterator[FakeStripe]
         "STRIPE_PRICE_PRO": PRICE,
         "STRIPE_API_BASE": fake.url,
         "STRIPE_FAKE": True,
-        "BASE_URL": live_server.url,
+        # BASE_URL is the live server's already; patching it here too would put the
+        # server's address back after the server has restored the app's own.
     }
     for key, value in settings.items():
         monkeypatch.setitem(committed_app.config, key, value)

@@ -34,6 +34,10 @@ class _RequestHandler(WSGIRequestHandler):
         logger.log(level, "%s %s", self.address_string(), message % args)
 
 
+_RUNNING: dict[int, list[LiveServer]] = {}
+_ORIGINAL_BASE_URL: dict[int, str] = {}
+
+
 class LiveServer:
     """A running server for ``app``; ``url`` is its base address without a trailing slash."""
 
@@ -45,13 +49,11 @@ class LiveServer:
         )
         self.url = f"http://127.0.0.1:{self._server.port}"
         self._app = app
-        self._previous_base_url = app.config["BASE_URL"]
         self._thread = threading.Thread(
             target=self._server.serve_forever, name=f"live-server-{self._server.port}", daemon=True
         )
 
     def start(self) -> LiveServer:
-        self._app.config["BASE_URL"] = self.url
         self._thread.start()
         # The socket already listens; one request proves the app answers through it.
         with urllib.request.urlopen(f"{self.url}/livez", timeout=10) as response:
@@ -59,6 +61,14 @@ class LiveServer:
                 raise RuntimeError(
                     f"live server at {self.url} answered /livez with {response.status}"
                 )
+        # Emails and links name the server a browser reaches. Servers of one app may
+        # start and stop out of order (fixtures of different scopes), so the base URL
+        # goes back to the newest one still running, or to the app's own when none is.
+        running = _RUNNING.setdefault(id(self._app), [])
+        if not running:
+            _ORIGINAL_BASE_URL[id(self._app)] = self._app.config["BASE_URL"]
+        running.append(self)
+        self._app.config["BASE_URL"] = self.url
         return self
 
     def stop(self) -> None:
@@ -66,7 +76,12 @@ class LiveServer:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=10)
-        self._app.config["BASE_URL"] = self._previous_base_url
+        running = _RUNNING.get(id(self._app), [])
+        if self in running:
+            running.remove(self)
+            self._app.config["BASE_URL"] = (
+                running[-1].url if running else _ORIGINAL_BASE_URL.pop(id(self._app))
+            )
         if self._thread.is_alive():
             raise RuntimeError(f"live server at {self.url} did not stop within 10s")
 
