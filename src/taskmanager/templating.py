@@ -10,6 +10,7 @@ from flask_security import current_user
 
 from taskmanager.db import utcnow
 from taskmanager.markup import render_markdown
+from taskmanager.tasks import dates
 
 
 def _zone() -> ZoneInfo:
@@ -21,6 +22,11 @@ def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if value is None:
         return ""
     return value.astimezone(_zone()).strftime(fmt)
+
+
+def timed(value: datetime | None) -> bool:
+    """Whether a due moment has a time of day for the viewer (END_OF_DAY means no)."""
+    return value is not None and dates.has_time(value, _zone())
 
 
 def zone(name: str) -> ZoneInfo:
@@ -45,3 +51,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(localtime, "localtime")
     app.add_template_filter(initials, "initials")
     app.add_template_test(overdue, "overdue")
+    app.add_template_test(timed, "timed")

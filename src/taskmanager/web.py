@@ -19,6 +19,7 @@ from taskmanager.db import MAX_ID
 from taskmanager.errors import Conflict
 from taskmanager.errors import PlanLimitReached
 from taskmanager.errors import ValidationFailed
+from taskmanager.tasks.dates import END_OF_DAY
 
 
 def form_action(action: Callable[[], Any], *, success: str, back: str) -> Response:
@@ -70,14 +71,15 @@ def local_datetime(day: str | None, clock: str | None, zone: str) -> datetime | 
         return None
     try:
         parsed_day = date.fromisoformat(day)
-        parsed_time = time.fromisoformat(clock) if clock else time(17, 0)
+        # No time: due at the end of that day where the user is, not at some office hour.
+        parsed_time = time.fromisoformat(clock) if clock else END_OF_DAY
         # The API's rule: a moment that exists in UTC, with a day after it (ranges end
         # a day later), so neither Python nor the database overflows on it.
         if not date(1, 1, 2) <= parsed_day <= date(9999, 12, 30):
             raise ValueError("out of range")
     except ValueError:
         raise ValidationFailed(
-            details={"due_at": "Use a date like 2026-05-31 and a time like 17:00."}
+            details={"due_at": "Use a date like 2026-05-31, and a time like 17:00 if it matters."}
         ) from None
     return datetime.combine(parsed_day, parsed_time, tzinfo=ZoneInfo(zone))
 

@@ -164,3 +164,56 @@ def test_rows_queued_before_the_project_was_archived_are_refused_not_added(
     assert "Late arrival" not in task_titles(app, team.project.id)
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Row 2: This project is archived; unarchive it to add tasks." in page
+
+
+def test_plain_and_common_dates_import_as_the_end_of_that_day_in_the_importers_zone(
+    app, team, as_user, enqueued
+):
+    from taskmanager.accounts.models import User
+    from taskmanager.accounts.services import update_profile
+
+    member = team.people["member"]
+    with app.app_context():
+        update_profile(user=db.session.get(User, member.id), name="M", time_zone="Europe/Paris")
+    csv_text = (
+        "title,due_at\n"
+        "Plain,2026-12-05\n"
+        "Dotted,31.12.2026\n"
+        "Words,5 Dec 2026\n"
+        "With a time,2026-12-05 09:30\n"
+        "Offset kept,2026-12-05T09:30:00+00:00\n"
+        "Ambiguous,12/05/2026\n"
+    )
+    response = upload(as_user(member), team.org, team.project.id, csv_text)
+    (_name, kwargs) = next(item for item in enqueued if item[0].endswith("run_import"))
+    with app.app_context():
+        run_import.run(**kwargs)
+
+    with app.app_context(), tenancy.system():
+        due = dict(
+            db.session.execute(
+                select(Task.title, Task.due_at).where(Task.project_id == team.project.id)
+            ).all()
+        )
+    # Paris is UTC+1 in December: the end of the day there is 22:59 UTC.
+    assert due["Plain"].isoformat() == "2026-12-05T22:59:00+00:00"
+    assert due["Dotted"].isoformat() == "2026-12-31T22:59:00+00:00"
+    assert due["Words"].isoformat() == "2026-12-05T22:59:00+00:00"
+    assert due["With a time"].isoformat() == "2026-12-05T08:30:00+00:00"
+    assert due["Offset kept"].isoformat() == "2026-12-05T09:30:00+00:00"
+    assert "Ambiguous" not in due
+    page = as_user(member).get(response.headers["Location"]).get_data(as_text=True)
+    assert "Row 7:" in page and "2026-12-05" in page  # says which format works
+
+
+def test_the_sample_file_offered_on_the_page_imports_every_row(app, team, as_user, enqueued):
+    client = as_user(team.people["member"])
+    page = client.get(f"/o/{team.org.slug}/projects/{team.project.id}").get_data(as_text=True)
+    sample_url = re.search(r'href="([^"]*sample-tasks\.csv[^"]*)"', page).group(1)
+    sample = client.get(sample_url).get_data(as_text=True)
+    upload(client, team.org, team.project.id, sample)
+    (_name, kwargs) = next(item for item in enqueued if item[0].endswith("run_import"))
+    with app.app_context():
+        run_import.run(**kwargs)
+    rows = len(sample.strip().splitlines()) - 1
+    assert len(task_titles(app, team.project.id)) == rows + 1  # and the team's own task

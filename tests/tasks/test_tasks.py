@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from sqlalchemy import event
 from sqlalchemy import select
@@ -74,6 +76,16 @@ def test_due_date_is_read_in_the_users_time_zone(app, team, as_user):
         update_profile(user=db.session.get(User, member.id), name="M", time_zone="America/New_York")
     edit(as_user(member), team, team.task, due_date="2026-07-01", due_time="09:30")
     assert stored(app, team.task.id).due_at.isoformat() == "2026-07-01T13:30:00+00:00"
+
+
+def test_a_due_date_without_a_time_is_the_end_of_that_day_and_shows_no_time(app, team, as_user):
+    client = as_user(team.people["member"])
+    edit(client, team, team.task, due_date="2026-07-01", due_time="")
+    # The member's zone is UTC: the end of the day is 23:59 there, not an office hour.
+    assert stored(app, team.task.id).due_at.isoformat() == "2026-07-01T23:59:00+00:00"
+    page = client.get(f"/o/{team.org.slug}/tasks/{team.task.id}").get_data(as_text=True)
+    assert "2026-07-01 23:59" not in page and "2026-07-01" in page
+    assert 'name="due_time" value=""' in page
 
 
 def test_moving_a_card_with_the_plain_form_changes_its_column(app, team, as_user):
@@ -187,3 +199,14 @@ def test_filters_by_status_and_assignee(app, team, as_user):
         f"/o/{team.org.slug}/projects/{team.project.id}?assignee={member.id}&status=todo"
     ).get_data(as_text=True)
     assert "Assigned one" in page and "Write the launch post" not in page
+
+
+def test_the_list_pager_shows_a_window_of_pages_not_every_page(app, team, as_user):
+    for number in range(60):
+        make_task(app, team.project, team.people["owner"], title=f"Task {number}")
+    client = as_user(team.people["member"])
+    url = f"/o/{team.org.slug}/projects/{team.project.id}?per_page=2&page=15"
+    page = client.get(url).get_data(as_text=True)
+    shown = {int(n) for n in re.findall(r'class="page-link" href="[^"]*page=(\d+)', page)}
+    assert shown == {1, 2, 13, 14, 15, 16, 17, 30, 31}
+    assert "…" in page

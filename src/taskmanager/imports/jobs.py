@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from celery import shared_task
 from flask import render_template
@@ -33,6 +34,7 @@ from taskmanager.orgs.models import Organization
 from taskmanager.projects.models import Label
 from taskmanager.projects.models import Project
 from taskmanager.schemas import parse
+from taskmanager.tasks import dates
 from taskmanager.tasks import ordering
 from taskmanager.tasks import services as tasks
 from taskmanager.tasks.models import Status
@@ -44,12 +46,18 @@ MAX_ERRORS_KEPT = 500
 
 
 def _row_fields(
-    row: dict[str, str], organization_id: int, labels: dict[str, Label]
+    row: dict[str, str], organization_id: int, labels: dict[str, Label], zone: ZoneInfo
 ) -> dict[str, Any]:
     fields: dict[str, Any] = {"title": row.get("title", "")}
-    for name in ("description", "status", "priority", "due_at"):
+    for name in ("description", "status", "priority"):
         if row.get(name):
             fields[name] = row[name].lower() if name in ("status", "priority") else row[name]
+    if row.get("due_at"):
+        # Plain days and common formats, read in the importer's time zone.
+        try:
+            fields["due_at"] = dates.due_from_text(row["due_at"], zone)
+        except ValueError as error:
+            raise DomainError(str(error)) from None
     if row.get("assignee_email"):
         # One answer for an unknown address and for someone else's account: the import
         # must not tell which addresses are registered.
@@ -100,11 +108,13 @@ def run_import(self: Any, *, job_id: int) -> str:
             job.state, job.finished_at = "failed", utcnow()
             job.errors = [{"row": None, "message": "The project was deleted."}]
             return "project deleted" if _commit_if_held(job_id, attempt) else "taken over"
+        requester = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
+        zone = ZoneInfo(requester.time_zone if requester else "UTC")
         positions: dict[str, int] = {}
         # Rows before ``done`` were committed by an earlier execution of this job.
         for number, row in enumerate(rows[job.done :], start=job.done + 2):
             try:
-                data = parse(TaskCreate, _row_fields(row, job.organization_id, labels))
+                data = parse(TaskCreate, _row_fields(row, job.organization_id, labels, zone))
                 status = (data.status or Status.TODO).value
                 if status not in positions:
                     positions[status] = ordering.next_position(project.id, status)
