@@ -45,6 +45,9 @@ class NginxSettings:
     # Loopback without TLS (make stack, tests): tell the production app the client
     # used HTTPS, as browsers treat http://127.0.0.1 as a secure context too.
     loopback_as_https: bool = False
+    # The workers' user and group (nginx's `user`; only honoured when started as
+    # root). The group must read the app's attachment folders (0750).
+    user: str = "nginx taskmanager"
     static_root: str = "/srv/taskmanager/static"
     attachments_root: str = "/srv/taskmanager/attachments"
     pid: str = "/var/run/nginx.pid"

@@ -14,6 +14,7 @@ tests/deploy drive the same class.
 from __future__ import annotations
 
 import argparse
+import grp
 import os
 import secrets
 import shutil
@@ -60,6 +61,18 @@ class StackConfig:
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+
+def nginx_user() -> str:
+    """nginx's workers in the group of the app's files, which they send.
+
+    Started by an ordinary user, nginx's workers are that user and the directive is
+    left out (nginx would only warn). Started by root, they would be ``nobody`` and
+    could not enter the 0750 folders the app writes attachments into.
+    """
+    if os.geteuid() != 0:
+        return ""
+    return f"nobody {grp.getgrgid(os.getegid()).gr_name}"
 
 
 class Stack:
@@ -163,6 +176,7 @@ class Stack:
             listen=f"127.0.0.1:{self.config.port}",
             tls=False,
             loopback_as_https=True,
+            user=nginx_user(),
             static_root=str(STATIC_ROOT),
             attachments_root=str(self.attachments_root),
             pid=str(self.workdir / "nginx.pid"),

@@ -23,6 +23,9 @@ from deploy.processes import free_port
 from deploy.stack import Stack
 from deploy.stack import StackConfig
 from taskmanager import create_app
+from taskmanager import tenancy
+from taskmanager.extensions import db
+from taskmanager.orgs.models import Organization
 from tests.factories import make_org
 from tests.factories import make_project
 from tests.factories import make_user
@@ -106,8 +109,13 @@ def seeder(stack: Stack) -> Flask:
 
 @pytest.fixture(scope="module")
 def team(seeder: Flask) -> Any:
+    """A paying team: the pro plan's limits (projects, the 100 MB file nginx admits)."""
     owner = make_user(seeder, name="Stack Owner")
     org = make_org(seeder, owner, name="Stack Org")
+    with seeder.app_context(), tenancy.system():
+        row = db.session.get(Organization, org.id)
+        row.plan, row.subscription_status = "pro", "active"
+        db.session.commit()
     project = make_project(seeder, org, name="Stack project")
     return owner, org, project
 

@@ -43,6 +43,7 @@ def local_settings(tmp_path: Path, **changes: object) -> NginxSettings:
         "listen": "127.0.0.1:1",
         "http_listen": "127.0.0.1:2",
         "tls": False,
+        "user": "",
         "static_root": str(tmp_path / "static"),
         "attachments_root": str(tmp_path / "attachments"),
         "pid": str(tmp_path / "nginx.pid"),
@@ -166,6 +167,17 @@ def test_the_app_image_is_slim_non_root_and_has_no_build_tools():
     )
     user = re.findall(r"^USER (\S+)", app, flags=re.MULTILINE)
     assert user and not user[-1].startswith(("root", "0")), user
-    for tool in ("gcc", "build-essential", "apt-get install", "pip install"):
+    for tool in ("gcc", "build-essential", "-dev", "pip install"):
         assert tool not in app, tool
+    # The only system packages are the runtime libraries the app loads.
+    installed = re.findall(r"apt-get install -y --no-install-recommends ([^\\&\n]+)", app)
+    assert [packages.split() for packages in installed] == [["libmagic1"]], installed
+    assert "rm -rf /var/lib/apt/lists/*" in app
     assert re.search(r"HEALTHCHECK .*\n?.*/livez", app)
+
+
+def test_nginx_workers_run_in_the_group_that_owns_the_attachment_files():
+    found = stages((DEPLOY / "Dockerfile").read_text())
+    assert "groupadd --system --gid 10001 taskmanager" in found["nginx"]
+    assert "useradd --system --uid 10001 --gid taskmanager" in found["app"]
+    assert "\nuser nginx taskmanager;\n" in COMPOSE_CONFIG.read_text()

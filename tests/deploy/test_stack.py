@@ -7,6 +7,7 @@ drains (readiness 503 first, every request in flight completes).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import threading
@@ -207,14 +208,62 @@ def test_killing_one_server_mid_run_fails_no_request_after_the_switch(stack, tea
     stack.start_server("gunicorn")
 
 
-def test_nginx_sends_the_file_an_x_accel_redirect_names_and_never_serves_it_directly(stack):
-    payload = os.urandom(300_000)
-    folder = stack.attachments_root / "org-1"
-    folder.mkdir(exist_ok=True)
-    (folder / "report.bin").write_bytes(payload)
+def test_an_attachment_goes_up_and_comes_back_through_nginx_via_x_accel_redirect(stack, team):
+    owner, _, project = team
+    bearer = {"Authorization": f"Bearer {api_token(stack, owner.email)}"}
     base = stack.config.base_url
-    sent = requests.get(f"{base}/_test/accel/org-1/report.bin", timeout=30)
-    assert sent.status_code == 200 and sent.content == payload
-    assert "X-Accel-Redirect" not in sent.headers
-    direct = requests.get(f"{base}/_protected/attachments/org-1/report.bin", timeout=30)
+    task = requests.post(
+        f"{base}/api/v1/projects/{project.id}/tasks",
+        json={"title": "With a file"},
+        headers=bearer,
+        timeout=30,
+    )
+    assert task.status_code == 201, task.text
+    payload = b"%PDF-1.4\n" + os.urandom(2_000_000)
+    uploaded = requests.post(
+        f"{base}/api/v1/tasks/{task.json()['id']}/attachments",
+        files={"file": ("quarterly report.pdf", payload, "application/pdf")},
+        headers=bearer,
+        timeout=60,
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    attachment = uploaded.json()
+    assert attachment["size"] == len(payload)
+    assert attachment["sha256"] == hashlib.sha256(payload).hexdigest()
+    # The upload streamed through nginx (proxy_request_buffering off): a buffered
+    # body past client_body_buffer_size is spooled to disk, which nginx logs.
+    errors = (stack.logs / "nginx-error.log").read_text(errors="replace")
+    assert "client request body is buffered to a temporary file" not in errors
+
+    download = requests.get(f"{base}{attachment['download_url']}", headers=bearer, timeout=60)
+    assert download.status_code == 200, download.text[:500]
+    assert download.content == payload
+    assert hashlib.sha256(download.content).hexdigest() == attachment["sha256"]
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    assert download.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert "X-Accel-Redirect" not in download.headers
+    # nginx sent the bytes itself: each app server answers the same request with
+    # an empty body naming the file in nginx's internal location.
+    host = {**AS_NGINX, "Host": urlsplit(base).netloc}
+    for server in SERVERS:
+        app = requests.get(
+            f"http://127.0.0.1:{stack.server_ports[server]}{attachment['download_url']}",
+            headers={**bearer, **host},
+            timeout=30,
+        )
+        assert app.status_code == 200 and app.content == b"", server
+        assert app.headers["X-Accel-Redirect"].startswith("/_protected/attachments/"), server
+    key = app.headers["X-Accel-Redirect"].removeprefix("/_protected/attachments/")
+    assert (stack.attachments_root / key).read_bytes() == payload
+    # nginx logs the download under the internal path it redirected to.
+    sent = [
+        entry
+        for entry in log_entries(stack.logs / "nginx-access.log")
+        if entry["path"] == f"/_protected/attachments/{key}"
+    ]
+    assert sent and sent[0]["status"] == 200 and sent[0]["bytes_sent"] == len(payload), sent
+    direct = requests.get(f"{base}/_protected/attachments/{key}", timeout=30)
     assert direct.status_code == 404
+    refused = requests.get(f"{base}{attachment['download_url']}", timeout=30)
+    assert refused.status_code == 401

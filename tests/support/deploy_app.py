@@ -6,7 +6,6 @@ flight when it stops a server. Everything else is ``taskmanager.wsgi:app`` itsel
 
 import time
 
-from flask import Response
 from flask import request
 
 from taskmanager import create_app
@@ -19,12 +18,3 @@ def slow() -> dict[str, float]:
     seconds = min(float(request.args.get("seconds", "2")), 10.0)
     time.sleep(seconds)
     return {"slept": seconds}
-
-
-@app.get("/_test/accel/<path:key>")
-def accel(key: str) -> Response:
-    """What the attachments download view answers: nginx sends the bytes."""
-    prefix = app.config.get("ATTACHMENTS_ACCEL_REDIRECT", "/_protected/attachments/")
-    response = Response(status=200, content_type="application/octet-stream")
-    response.headers["X-Accel-Redirect"] = f"{prefix}{key}"
-    return response
