@@ -50,7 +50,11 @@ def test_a_member_uploads_files_sees_the_thumbnail_and_downloads_one(
     # Each file gets a progress bar; when all are in, the page shows them from the server.
     thumbnail = page.get_by_role("img", name="Preview of logo.png")
     expect(thumbnail).to_be_visible()
-    assert thumbnail.evaluate("img => img.complete && img.naturalWidth") == 64
+    # Visible comes before loaded: wait for the image's bytes, then check they decoded.
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle()
+    )
+    assert thumbnail.evaluate("img => img.naturalWidth") == 64
     expect(page.get_by_role("link", name="brief.txt")).to_be_visible()
 
     with page.expect_download() as info:

@@ -200,7 +200,8 @@ def invite() -> ResponseReturnValue:
         invitation = invitations.invite(actor=me, data=parse(InvitationIn, sent))
     except ValidationFailed as error:
         return _refused(me, "invite", error)
-    except Conflict as error:
+    except (Conflict, PlanLimitReached) as error:
+        # Not a mistake in a field: a full plan is said at the top, with the way up.
         flash(describe(error), "danger")
     else:
         flash(f"Invitation sent to {invitation.email}.", "success")
