@@ -20,9 +20,11 @@ PG_ADMIN_DSN = os.environ.get(
 )
 REDIS_HOST = os.environ.get("TASKMANAGER_TEST_REDIS_HOST", "127.0.0.1")
 
-# Redis has 16 databases (0-15) and each lane takes two: one for rate limits, one
-# for the Celery broker. Lane "main" takes the last pair; xdist lanes count up.
-LANES = 8
+# Redis has 16 databases (0-15) by default and each lane takes two: one for rate
+# limits, one for the Celery broker. Lane "main" takes the last pair; xdist lanes
+# count up. A developer whose Redis runs with more databases (--databases 32) may
+# raise TASKMANAGER_TEST_LANES to run more suites side by side.
+LANES = int(os.environ.get("TASKMANAGER_TEST_LANES", "8"))
 MAIN_LANE = LANES - 1
 
 
@@ -36,7 +38,8 @@ def worker_index() -> int:
     if index >= LANES:
         raise RuntimeError(
             f"Test worker {worker!r} would need lane {index}: Redis has 16 databases, two per "
-            f"lane, so workers plus TASKMANAGER_TEST_LANE_OFFSET must stay under {LANES}."
+            f"lane, so workers plus TASKMANAGER_TEST_LANE_OFFSET must stay under {LANES} "
+            "(TASKMANAGER_TEST_LANES raises it when Redis has more databases)."
         )
     return index
 
