@@ -33,7 +33,9 @@ from taskmanager.attachments import storage as attachment_storage
 from taskmanager.attachments import views as attachment_views  # noqa: F401 - adds its routes
 from taskmanager.billing import stripe_client
 from taskmanager.billing.views import bp as billing_bp  # also adds the billing pages
+from taskmanager.checklists import views as checklist_views  # noqa: F401 - adds its routes
 from taskmanager.db import IdConverter
+from taskmanager.dependencies import views as dependency_views  # noqa: F401 - adds its routes
 from taskmanager.extensions import csrf
 from taskmanager.extensions import db
 from taskmanager.extensions import mail

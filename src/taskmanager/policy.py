@@ -31,9 +31,19 @@ class Action(StrEnum):
     MANAGE_ORGANIZATION = "manage_organization"  # rename, delete, transfer ownership
     # Anyone who uploads may delete their own files; these roles delete anyone's.
     DELETE_ANY_ATTACHMENT = "delete_any_attachment"
+    # Add, edit, tick, reorder and delete a task's checklist items (converting one into
+    # a task also needs WRITE_TASKS).
+    EDIT_CHECKLISTS = "edit_checklists"
+    LINK_TASKS = "link_tasks"  # add or remove "blocked by" links between tasks
 
 
-_MEMBER = {Action.VIEW, Action.WRITE_TASKS, Action.DELETE_OWN_TASK}
+_MEMBER = {
+    Action.VIEW,
+    Action.WRITE_TASKS,
+    Action.DELETE_OWN_TASK,
+    Action.EDIT_CHECKLISTS,
+    Action.LINK_TASKS,
+}
 _ADMIN = _MEMBER | {
     Action.DELETE_ANY_TASK,
     Action.DELETE_ANY_ATTACHMENT,

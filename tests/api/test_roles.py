@@ -32,12 +32,24 @@ REQUESTS = {
         200,
     ),
     Action.MANAGE_ORGANIZATION: lambda t: ("PATCH", f"/orgs/{t.org.id}", {"name": "Renamed"}, 200),
+    Action.EDIT_CHECKLISTS: lambda t: (
+        "POST",
+        f"/tasks/{t.task.id}/checklist",
+        {"title": "A"},
+        201,
+    ),
 }
 # Billing is a page flow (Stripe Checkout and the Portal; the page matrix covers it);
 # own-task deletion has its own test below; deleting others' attachments needs one
 # uploaded first: its matrix, generated from the same table, is in
-# tests/attachments/test_roles.py.
-ELSEWHERE = {Action.MANAGE_BILLING, Action.DELETE_OWN_TASK, Action.DELETE_ANY_ATTACHMENT}
+# tests/attachments/test_roles.py. Linking tasks needs a second task: its matrix is in
+# tests/dependencies/test_api.py.
+ELSEWHERE = {
+    Action.MANAGE_BILLING,
+    Action.DELETE_OWN_TASK,
+    Action.DELETE_ANY_ATTACHMENT,
+    Action.LINK_TASKS,
+}
 
 
 def test_every_action_is_covered():

@@ -31,6 +31,7 @@ from taskmanager.projects.models import Project
 from taskmanager.schemas import parse
 from taskmanager.tasks import search
 from taskmanager.tasks import sorting
+from taskmanager.tasks.models import CARD_MARKS
 from taskmanager.tasks.models import Status
 from taskmanager.tasks.models import Task
 from taskmanager.tasks.models import task_labels
@@ -192,7 +193,7 @@ def _page(
     query = (
         base.add_columns(count.scalar_subquery(), *sorting.columns(filters.sort))
         .order_by(*sorting.order_by(filters.sort))
-        .options(undefer(Task.comment_count), undefer(Task.attachment_count))
+        .options(undefer(Task.comment_count), undefer(Task.attachment_count), CARD_MARKS)
     )
     number: int | None = None
     if after is not None:

@@ -17,6 +17,7 @@ from taskmanager.extensions import db
 from taskmanager.projects.models import Project
 from taskmanager.tasks.listing import TaskFilters
 from taskmanager.tasks.listing import filtered
+from taskmanager.tasks.models import CARD_MARKS
 from taskmanager.tasks.models import Status
 from taskmanager.tasks.models import Task
 
@@ -65,6 +66,6 @@ def board(*, project: Project, filters: TaskFilters | None = None) -> dict[Statu
     """A project's tasks by status column, each column in board order."""
     query = filtered(select(Task).where(Task.project_id == project.id), filters or TaskFilters())
     columns: dict[Status, list[Task]] = {status: [] for status in Status}
-    for task in db.session.scalars(query.order_by(Task.position, Task.id)):
+    for task in db.session.scalars(query.order_by(Task.position, Task.id).options(CARD_MARKS)):
         columns[Status(task.status)].append(task)
     return columns
