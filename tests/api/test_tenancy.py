@@ -170,7 +170,7 @@ def test_checklists_and_dependencies_of_another_organization_are_404(
         ("GET", f"/checklist-items/{item}", None),
         ("PATCH", f"/checklist-items/{item}", {"done": True}),
         ("DELETE", f"/checklist-items/{item}", None),
-        ("POST", f"/checklist-items/{item}/convert", None),
+        ("POST", f"/checklist-items/{item}/convert", {}),
         ("GET", f"/tasks/{b}/dependencies", None),
         ("POST", f"/tasks/{b}/dependencies", {"blocks": other_breakdown.follow.id}),
         ("POST", f"/tasks/{mine}/dependencies", {"blocked_by": b}),
