@@ -3,37 +3,23 @@
 from datetime import timedelta
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import update
 
-from taskmanager import create_app
 from taskmanager.api.models import IdempotencyKey
 from taskmanager.db import utcnow
 from taskmanager.extensions import db
 from tests.api.conftest import Api
 from tests.api.conftest import sign_in
 from tests.factories import make_user
+from tests.support.sqlite_app import sqlite_app as embedded
 
 pytestmark = pytest.mark.sqlite
 
 
 @pytest.fixture
 def sqlite_app(tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "sqlite-test-secret-key-0123456789abcdef",
-            "DATABASE_URL": f"sqlite:///{tmp_path}/taskmanager.sqlite3",
-            "BROKER_URL": f"sqla+sqlite:///{tmp_path}/broker.sqlite3",
-            "OUTBOX_DIR": str(tmp_path / "outbox"),
-            "API_WRITE_RATE_LIMIT": "4 per minute",
-        }
-    )
-    with app.app_context():
-        upgrade()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    with embedded(tmp_path, API_WRITE_RATE_LIMIT="4 per minute") as app:
+        yield app
 
 
 @pytest.fixture

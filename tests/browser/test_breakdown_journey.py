@@ -54,6 +54,7 @@ def test_checklist_progress_and_a_blocker_reach_the_board(
     expect(page.get_by_role("alert")).to_have_count(0)
     page.get_by_role("button", name="Tick off Write the copy").click()
     expect(checklist.locator("[data-progress]")).to_have_text("1/2")
+    expect(page.locator("#history")).to_contain_text("ticked off Write the copy")
 
     page.get_by_label("Find a task to link").fill("colours")
     page.get_by_role("button", name="Find", exact=True).click()

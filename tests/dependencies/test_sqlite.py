@@ -3,33 +3,19 @@
 import threading
 
 import pytest
-from flask_migrate import upgrade
 
-from taskmanager import create_app
-from taskmanager.extensions import db
 from tests.api.conftest import Api
 from tests.api.conftest import sign_in
 from tests.factories import make_user
+from tests.support.sqlite_app import sqlite_app as embedded
 
 pytestmark = pytest.mark.sqlite
 
 
 @pytest.fixture
 def sqlite_app(tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "sqlite-test-secret-key-0123456789abcdef",
-            "DATABASE_URL": f"sqlite:///{tmp_path}/taskmanager.sqlite3",
-            "BROKER_URL": f"sqla+sqlite:///{tmp_path}/broker.sqlite3",
-            "OUTBOX_DIR": str(tmp_path / "outbox"),
-        }
-    )
-    with app.app_context():
-        upgrade()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    with embedded(tmp_path) as app:
+        yield app
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ both tasks' histories. Links join tasks of one organization, across its projects
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
@@ -33,24 +35,19 @@ def get_link(organization_id: int, link_id: int) -> TaskDependency:
     return link
 
 
+def _links(column: Any, task: Task) -> list[TaskDependency]:
+    query = select(TaskDependency).where(column == task.id)
+    return list(db.session.scalars(query.order_by(TaskDependency.created_at, TaskDependency.id)))
+
+
 def blocked_by(task: Task) -> list[TaskDependency]:
-    """The links to the tasks ``task`` waits for, open ones first."""
-    query = (
-        select(TaskDependency)
-        .where(TaskDependency.blocked_id == task.id)
-        .order_by(TaskDependency.created_at, TaskDependency.id)
-    )
-    return list(db.session.scalars(query))
+    """The links to the tasks ``task`` waits for, oldest first."""
+    return _links(TaskDependency.blocked_id, task)
 
 
 def blocking(task: Task) -> list[TaskDependency]:
-    """The links to the tasks that wait for ``task``."""
-    query = (
-        select(TaskDependency)
-        .where(TaskDependency.blocker_id == task.id)
-        .order_by(TaskDependency.created_at, TaskDependency.id)
-    )
-    return list(db.session.scalars(query))
+    """The links to the tasks that wait for ``task``, oldest first."""
+    return _links(TaskDependency.blocker_id, task)
 
 
 def _serialise(organization_id: int) -> None:
