@@ -26,6 +26,7 @@ from taskmanager.accounts import security as account_security
 from taskmanager.accounts import sessions
 from taskmanager.accounts import two_factor_pages
 from taskmanager.accounts.views import bp as accounts_bp
+from taskmanager.activity import wording as activity_wording
 from taskmanager.admin import init_app as admin_init_app
 from taskmanager.api.docs import bp as api_docs_bp
 from taskmanager.attachments import cleanup as attachment_cleanup  # noqa: F401 - a listener
@@ -33,6 +34,7 @@ from taskmanager.attachments import storage as attachment_storage
 from taskmanager.attachments import views as attachment_views  # noqa: F401 - adds its routes
 from taskmanager.billing import stripe_client
 from taskmanager.billing.views import bp as billing_bp  # also adds the billing pages
+from taskmanager.board import views as board_views  # noqa: F401 - adds its routes
 from taskmanager.db import IdConverter
 from taskmanager.extensions import csrf
 from taskmanager.extensions import db
@@ -108,6 +110,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     app.register_blueprint(api_docs_bp)
     admin_init_app(app)
     templating.init_app(app)
+    activity_wording.init_app(app)
     static_files.init_app(app)
     cli.init_app(app)
 
