@@ -19,6 +19,7 @@ from taskmanager.attachments import views as attachments
 from taskmanager.errors import Conflict
 from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import db
+from taskmanager.notifications import watchers
 from taskmanager.orgs import services as orgs
 from taskmanager.orgs.models import Membership
 from taskmanager.orgs.workspace import membership
@@ -90,6 +91,7 @@ def _task_page(me: Membership, found: Task, **refused: Any) -> str:
         task=found,
         comments=comments.list_comments(found),
         attachments=attachments.panel(me, found),
+        watch=watchers.state(task=found, user=me.user),
         events=activity.for_task(found.id),
         members=orgs.members(me.organization_id),
         labels=projects.list_labels(me.organization_id),
