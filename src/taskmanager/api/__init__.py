@@ -37,8 +37,13 @@ from taskmanager.billing import api as billing_api
 from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import csrf
 from taskmanager.rate_limits import limiter_for
+from taskmanager.savedviews import api as saved_views_api
+from taskmanager.search import api as search_api
 
-BLUEPRINTS = (auth.bp, orgs.bp, projects.bp, tasks.bp, jobs.bp, attachments.bp, billing_api.bp)
+BLUEPRINTS = (
+    auth.bp, orgs.bp, projects.bp, tasks.bp, jobs.bp, attachments.bp, billing_api.bp,
+    search_api.bp, saved_views_api.bp,
+)  # fmt: skip
 NAMES = frozenset(blueprint.name for blueprint in BLUEPRINTS)
 AUDIENCE = "taskmanager-api"
 MULTIPART = "multipart/form-data"
