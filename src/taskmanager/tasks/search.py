@@ -22,6 +22,7 @@ from sqlalchemy import func
 from sqlalchemy import literal_column
 from sqlalchemy import select
 from sqlalchemy import text
+from sqlalchemy.orm import QueryableAttribute
 
 from taskmanager.extensions import db
 from taskmanager.tasks.models import Comment
@@ -74,27 +75,28 @@ def _fts5_rows(table: str, found: list[str]) -> Select[Any]:
     )
 
 
-def matches(words: str) -> ColumnElement[bool]:
-    """A WHERE clause true for tasks whose title or description hold every word
-    of ``words`` (each as a prefix). No words at all match nothing."""
+def _matching(
+    words: str, document: str, index: str, row_id: QueryableAttribute[int]
+) -> ColumnElement[bool]:
+    """``document`` (PostgreSQL) or the FTS5 table ``index`` (SQLite) holds every word."""
     found = terms(words)
     if not found:
         return false()
     if _postgres():
-        document: ColumnElement[Any] = literal_column(SEARCH_DOCUMENT)
-        return document.op("@@")(func.to_tsquery("simple", _tsquery(found)))
-    return Task.id.in_(_fts5_rows("task_search", found))
+        vector: ColumnElement[Any] = literal_column(document)
+        return vector.op("@@")(func.to_tsquery("simple", _tsquery(found)))
+    return row_id.in_(_fts5_rows(index, found))
+
+
+def matches(words: str) -> ColumnElement[bool]:
+    """A WHERE clause true for tasks whose title or description hold every word
+    of ``words`` (each as a prefix). No words at all match nothing."""
+    return _matching(words, SEARCH_DOCUMENT, "task_search", Task.id)
 
 
 def comment_matches(words: str) -> ColumnElement[bool]:
     """A WHERE clause on comments: true for those whose body holds every word."""
-    found = terms(words)
-    if not found:
-        return false()
-    if _postgres():
-        document: ColumnElement[Any] = literal_column(COMMENT_DOCUMENT)
-        return document.op("@@")(func.to_tsquery("simple", _tsquery(found)))
-    return Comment.id.in_(_fts5_rows("comment_search", found))
+    return _matching(words, COMMENT_DOCUMENT, "comment_search", Comment.id)
 
 
 def commented(words: str) -> ColumnElement[bool]:
