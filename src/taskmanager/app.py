@@ -48,6 +48,8 @@ from taskmanager.orgs.views import bp as orgs_bp
 from taskmanager.orgs.workspace import workspace
 from taskmanager.pages.views import bp as pages_bp
 from taskmanager.projects import views as project_views  # noqa: F401 - adds its routes
+from taskmanager.savedviews.views import bp as saved_views_bp  # also adds the view pages
+from taskmanager.search.views import bp as search_bp
 from taskmanager.tasks import views as task_views  # noqa: F401 - adds its routes
 
 MIGRATIONS = os.path.join(os.path.dirname(__file__), "migrations")
@@ -104,6 +106,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     app.register_blueprint(orgs_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(billing_bp)
+    app.register_blueprint(search_bp)
+    app.register_blueprint(saved_views_bp)
     # Project and task pages added their routes to the workspace blueprint on import.
     app.register_blueprint(workspace)
     api.init_app(app)
