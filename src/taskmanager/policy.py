@@ -31,6 +31,8 @@ class Action(StrEnum):
     MANAGE_ORGANIZATION = "manage_organization"  # rename, delete, transfer ownership
     # Anyone who uploads may delete their own files; these roles delete anyone's.
     DELETE_ANY_ATTACHMENT = "delete_any_attachment"
+    # Outgoing webhooks: their URLs and signing secrets reach other systems.
+    MANAGE_WEBHOOKS = "manage_webhooks"
 
 
 _MEMBER = {Action.VIEW, Action.WRITE_TASKS, Action.DELETE_OWN_TASK}
@@ -40,6 +42,7 @@ _ADMIN = _MEMBER | {
     Action.MANAGE_PROJECTS,
     Action.MANAGE_LABELS,
     Action.MANAGE_MEMBERS,
+    Action.MANAGE_WEBHOOKS,
 }
 
 POLICY: dict[Role, frozenset[Action]] = {

@@ -32,6 +32,12 @@ REQUESTS = {
         200,
     ),
     Action.MANAGE_ORGANIZATION: lambda t: ("PATCH", f"/orgs/{t.org.id}", {"name": "Renamed"}, 200),
+    Action.MANAGE_WEBHOOKS: lambda t: (
+        "POST",
+        f"/orgs/{t.org.id}/webhooks",
+        {"url": "https://hooks.example.com/in", "events": ["task.created"]},
+        201,
+    ),
 }
 # Billing is a page flow (Stripe Checkout and the Portal; the page matrix covers it);
 # own-task deletion has its own test below; deleting others' attachments needs one

@@ -24,6 +24,11 @@ PAGE_ACTIONS = {
     Action.MANAGE_OWNERS: ("POST", "/invitations", {"email": "boss@example.com", "role": "owner"}),
     Action.MANAGE_ORGANIZATION: ("POST", "/rename", {"name": "Renamed"}),
     Action.MANAGE_BILLING: ("GET", "/billing", None),
+    Action.MANAGE_WEBHOOKS: (
+        "POST",
+        "/webhooks",
+        {"url": "https://hooks.example.com/in", "events": "task.created"},
+    ),
 }
 CASES = [(role, action) for role in Role for action in Action if action in PAGE_ACTIONS]
 

@@ -36,9 +36,14 @@ from taskmanager.attachments import api as attachments
 from taskmanager.billing import api as billing_api
 from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import csrf
+from taskmanager.mydata import api as mydata_api
 from taskmanager.rate_limits import limiter_for
+from taskmanager.webhooks import api as webhooks_api
 
-BLUEPRINTS = (auth.bp, orgs.bp, projects.bp, tasks.bp, jobs.bp, attachments.bp, billing_api.bp)
+BLUEPRINTS = (
+    auth.bp, orgs.bp, projects.bp, tasks.bp, jobs.bp, attachments.bp, billing_api.bp,
+    webhooks_api.bp, mydata_api.bp,
+)  # fmt: skip
 NAMES = frozenset(blueprint.name for blueprint in BLUEPRINTS)
 AUDIENCE = "taskmanager-api"
 MULTIPART = "multipart/form-data"
