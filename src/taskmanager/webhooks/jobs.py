@@ -39,6 +39,8 @@ from taskmanager.webhooks.models import WebhookEndpoint
 
 # Longer than one attempt can take (connect and read timeouts), shorter than a retry.
 LEASE = timedelta(seconds=120)
+# A countdown may fire a hair before the stored time; the shortest real delay is 5 s.
+EARLY = timedelta(seconds=1)
 
 
 def _schedule() -> list[float]:
@@ -54,7 +56,7 @@ def _claim(delivery_id: int, attempt: int) -> WebhookDelivery | None:
         delivery is None
         or delivery.state != "pending"
         or delivery.attempts != attempt - 1
-        or (delivery.next_attempt_at is not None and delivery.next_attempt_at > now)
+        or (delivery.next_attempt_at is not None and delivery.next_attempt_at > now + EARLY)
     ):
         db.session.rollback()
         return None

@@ -7,6 +7,7 @@ from typing import ClassVar
 from typing import Literal
 
 from pydantic import Field
+from pydantic import field_validator
 
 from taskmanager.schemas import In
 from taskmanager.schemas import Out
@@ -17,17 +18,24 @@ EventType = Literal[
 ]
 
 
+def _some_events(events: list[str] | None) -> list[str] | None:
+    if events is not None and not events:
+        raise ValueError("Choose at least one event.")
+    return events
+
+
 class WebhookIn(In):
     """A new endpoint: the page's form and the API's body are both read into this."""
 
     field_messages: ClassVar[dict[str, str]] = {
-        "url": "Enter the HTTPS URL that should receive the events.",
-        "events": "Choose at least one event.",
+        "url": "Enter the HTTPS URL that should receive the events."
     }
 
     url: str = Field(min_length=1, max_length=2000)
     description: str = Field(default="", max_length=200)
-    events: list[EventType] = Field(min_length=1, max_length=5)
+    events: list[EventType] = Field(max_length=5)
+
+    _some_events = field_validator("events")(_some_events)
 
 
 class WebhookUpdate(In):
@@ -37,8 +45,10 @@ class WebhookUpdate(In):
 
     url: str | None = Field(default=None, min_length=1, max_length=2000)
     description: str | None = Field(default=None, max_length=200)
-    events: list[EventType] | None = Field(default=None, min_length=1, max_length=5)
+    events: list[EventType] | None = Field(default=None, max_length=5)
     active: bool | None = Field(default=None, strict=True)
+
+    _some_events = field_validator("events")(_some_events)
 
 
 class WebhookOut(Out):
