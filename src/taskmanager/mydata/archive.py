@@ -79,20 +79,21 @@ def _attachment(f: Attachment) -> dict[str, Any]:
     }  # fmt: skip
 
 
-# History entries whose title or changes name other people: those parts are left out.
-PEOPLE_SUBJECTS = {"member", "invitation", "organization"}
+# Changes naming other people are left out of the history entries.
 PEOPLE_FIELDS = {"assignee"}
 
 
-def _event(entry: ActivityEvent) -> dict[str, Any]:
-    about_people = entry.subject_type in PEOPLE_SUBJECTS
+def _event(entry: ActivityEvent, own_tasks: set[int]) -> dict[str, Any]:
+    """One history entry; the subject's title only for the person's own tasks (another
+    person's task, a member's or an invitee's name is theirs, not this person's)."""
+    own = entry.subject_type == "task" and entry.subject_id in own_tasks
     return {
         "organization_id": entry.organization_id, "verb": entry.verb,
         "subject_type": entry.subject_type, "subject_id": entry.subject_id,
-        "subject_title": None if about_people else entry.subject_title,
-        "changes": {} if about_people else {
+        "subject_title": entry.subject_title if own else None,
+        "changes": {
             name: pair for name, pair in (entry.changes or {}).items() if name not in PEOPLE_FIELDS
-        },
+        } if own else {},
         "created_at": _time(entry.created_at),
     }  # fmt: skip
 
@@ -124,6 +125,7 @@ def build(user_id: int) -> dict[str, Any]:
             .where(ActivityEvent.actor_id == user_id)
             .order_by(ActivityEvent.id)
         ).all()
+        own_tasks = {task.id for task in tasks}
         return {
             "format": FORMAT,
             "exported_at": _time(utcnow()),
@@ -132,5 +134,5 @@ def build(user_id: int) -> dict[str, Any]:
             "tasks": [_task(task, projects) for task in tasks],
             "comments": [_comment(c) for c in comments],
             "attachments": [_attachment(f) for f in files],
-            "activity": [_event(e) for e in history],
+            "activity": [_event(e, own_tasks) for e in history],
         }
