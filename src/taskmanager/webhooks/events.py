@@ -23,6 +23,7 @@ from taskmanager import tenancy
 from taskmanager.activity.models import ActivityEvent
 from taskmanager.db import utcnow
 from taskmanager.jobs import enqueue_after_commit
+from taskmanager.orgs.models import Organization
 from taskmanager.tasks.models import Comment
 from taskmanager.tasks.models import Task
 from taskmanager.webhooks import signing
@@ -79,6 +80,11 @@ def data_for(session: Session, entry: ActivityEvent) -> dict[str, Any]:
     return data
 
 
+def _may_have_webhooks(session: Session, entry: ActivityEvent) -> bool:
+    known = _loaded(session, Organization, entry.organization_id, ("has_webhooks",))
+    return bool(known.get("has_webhooks", True))
+
+
 @event.listens_for(Session, "before_flush")
 def _deliveries_for_history(session: Session, context: Any, instances: Any) -> None:
     if not has_app_context():
@@ -86,7 +92,13 @@ def _deliveries_for_history(session: Session, context: Any, instances: Any) -> N
     entries = [obj for obj in session.new if isinstance(obj, ActivityEvent) and obj.verb in VERBS]
     if not entries:
         return
-    organizations = {entry.organization_id for entry in entries}
+    # An organization loaded in this session (with the caller's membership) says
+    # whether it has webhooks at all: most have none, and their writes query nothing.
+    organizations = {
+        entry.organization_id for entry in entries if _may_have_webhooks(session, entry)
+    }
+    if not organizations:
+        return
     # The entries say which organizations; the query names them, so no scope is needed.
     with tenancy.system():
         endpoints = session.scalars(

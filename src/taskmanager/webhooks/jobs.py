@@ -33,6 +33,7 @@ from taskmanager.orgs.models import Organization
 from taskmanager.webhooks import sender
 from taskmanager.webhooks import signing
 from taskmanager.webhooks import targets
+from taskmanager.webhooks.flag import sync_flag
 from taskmanager.webhooks.models import WebhookAttempt
 from taskmanager.webhooks.models import WebhookDelivery
 from taskmanager.webhooks.models import WebhookEndpoint
@@ -134,6 +135,7 @@ def _disable(endpoint: WebhookEndpoint, delivery: WebhookDelivery, outcome: send
         f"Disabled after {delivery.attempts} failed attempts to deliver "
         f"{delivery.event_type} (last: {last})."
     )[:300]
+    sync_flag(endpoint.organization_id)
     org = db.session.get(Organization, endpoint.organization_id)
     owners = db.session.scalars(
         select(Membership).where(

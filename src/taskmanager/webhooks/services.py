@@ -26,6 +26,7 @@ from taskmanager.policy import Action
 from taskmanager.policy import require
 from taskmanager.webhooks import signing
 from taskmanager.webhooks import targets
+from taskmanager.webhooks.flag import sync_flag
 from taskmanager.webhooks.jobs import deliver
 from taskmanager.webhooks.models import WebhookDelivery
 from taskmanager.webhooks.models import WebhookEndpoint
@@ -94,6 +95,7 @@ def create_endpoint(*, actor: Membership, data: WebhookIn) -> WebhookEndpoint:
     db.session.add(endpoint)
     db.session.flush()
     _record(actor, endpoint, "webhook.created")
+    sync_flag(endpoint.organization_id)
     db.session.commit()
     return endpoint
 
@@ -127,6 +129,7 @@ def update_endpoint(
     if changes:
         endpoint.version += 1
         _record(actor, endpoint, "webhook.updated", changes=changes)
+        sync_flag(endpoint.organization_id)
     db.session.commit()
     return endpoint
 
@@ -148,6 +151,7 @@ def delete_endpoint(*, actor: Membership, endpoint: WebhookEndpoint) -> None:
     require(actor.role, Action.MANAGE_WEBHOOKS)
     _record(actor, endpoint, "webhook.deleted")
     db.session.delete(endpoint)
+    sync_flag(endpoint.organization_id)
     db.session.commit()
 
 

@@ -24,6 +24,10 @@ def _org_fk(table: str) -> sa.ForeignKeyConstraint:
 
 
 def upgrade():
+    with op.batch_alter_table("organizations", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("has_webhooks", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
     op.create_table(
         "webhook_endpoints",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -141,3 +145,5 @@ def downgrade():
     op.drop_table("webhook_attempts")
     op.drop_table("webhook_deliveries")
     op.drop_table("webhook_endpoints")
+    with op.batch_alter_table("organizations", schema=None) as batch_op:
+        batch_op.drop_column("has_webhooks")
