@@ -48,6 +48,7 @@ class TaskFilters:
     due_before: datetime | None = None
     text: str | None = None
     sort: str = "position"
+    open_only: bool = False  # every status but done ("My tasks")
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -106,6 +107,8 @@ def filters_from_args(args: Mapping[str, str], *, user: User) -> TaskFilters:
 def filtered(query: Select[Task], filters: TaskFilters) -> Select[Task]:
     if filters.status:
         query = query.where(Task.status == filters.status)
+    if filters.open_only:
+        query = query.where(Task.status != Status.DONE.value)
     if filters.assignee_id is not None:
         if filters.assignee_id == 0:
             query = query.where(Task.assignee_id.is_(None))
@@ -196,7 +199,12 @@ def _page(
     query = (
         base.add_columns(count.scalar_subquery(), *sorting.columns(filters.sort))
         .order_by(*sorting.order_by(filters.sort))
-        .options(undefer(Task.comment_count), undefer(Task.attachment_count), *extra)
+        .options(
+            undefer(Task.comment_count),
+            undefer(Task.attachment_count),
+            undefer(Task.watcher_ids),
+            *extra,
+        )
     )
     number: int | None = None
     if after is not None:

@@ -1,7 +1,7 @@
 """checklists (items on a task) and dependencies (blocked-by links between tasks)
 
 Revision ID: bk1c4e7a9d20
-Revises: 7e5b4a6c3d85
+Revises: cn1a2b3c4d5e
 Create Date: 2026-12-04 20:45:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "bk1c4e7a9d20"
-down_revision = "7e5b4a6c3d85"
+down_revision = "cn1a2b3c4d5e"
 branch_labels = None
 depends_on = None
 
