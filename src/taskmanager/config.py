@@ -71,6 +71,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # A running import/export whose worker shows no life this long is taken over.
         # Above Celery's task_time_limit (300 s), so a live run is never taken over.
         "JOB_STALE_SECONDS": 600,
+        # How often an open board asks whether anything changed (a 304 while nothing did).
+        "BOARD_POLL_SECONDS": 10,
         # None: JSON lines in production, plain text elsewhere.
         "JSON_LOGS": None,
         # Touched by the server's launcher on SIGTERM: /readyz answers 503 (health.py).

@@ -1,7 +1,7 @@
 """outgoing webhooks (endpoints, deliveries, attempts) and personal data exports
 
 Revision ID: cn1a2b3c4d5e
-Revises: 7e5b4a6c3d85
+Revises: fd1a2b3c4d5e
 Create Date: 2026-12-04 20:45:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "cn1a2b3c4d5e"
-down_revision = "7e5b4a6c3d85"
+down_revision = "fd1a2b3c4d5e"
 branch_labels = None
 depends_on = None
 
