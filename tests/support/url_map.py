@@ -236,6 +236,37 @@ def _personal_token(tenant: Tenant) -> int:
     )
 
 
+def _webhook(tenant: Tenant) -> int:
+    from taskmanager.webhooks import services as webhooks
+    from taskmanager.webhooks.schemas import WebhookIn
+
+    data = WebhookIn(
+        url=f"https://hooks.example.com/{tenant.marker.lower()}",
+        description=f"{tenant.marker} webhook", events=["task.created"],
+    )  # fmt: skip
+    return _built(tenant, lambda actor: webhooks.create_endpoint(actor=actor, data=data))
+
+
+def _delivery(tenant: Tenant) -> int:
+    from taskmanager.webhooks.models import WebhookDelivery
+
+    endpoint_id = tenant["endpoint_id"]
+    with tenant.app.app_context(), tenancy.system():
+        delivery = WebhookDelivery(
+            organization_id=tenant.org.id, endpoint_id=endpoint_id, message_id="msg_matrix",
+            event_type="task.created", body=f'{{"title": "{tenant.marker}"}}', state="failed",
+        )  # fmt: skip
+        db.session.add(delivery)
+        db.session.commit()
+        return int(delivery.id)
+
+
+def _data_export(tenant: Tenant) -> int:
+    from taskmanager.mydata import services as mydata
+
+    return _built(tenant, lambda actor: mydata.request_export(user=actor.user))
+
+
 # URL parameter name -> how to build one such object in a tenant (its id, or slug).
 KINDS: dict[str, Callable[[Tenant], Any]] = {
     "org_id": lambda tenant: tenant.org.id,
@@ -249,6 +280,9 @@ KINDS: dict[str, Callable[[Tenant], Any]] = {
     "attachment_id": _attachment,
     "job_id": _job,
     "token_id": _personal_token,
+    "endpoint_id": _webhook,
+    "delivery_id": _delivery,
+    "export_id": _data_export,
 }
 # Query parameters that name an object of a kind above.
 QUERY_KINDS = {
