@@ -52,7 +52,9 @@ def test_the_archive_holds_my_data_and_nobody_elses(
         lambda: api.get(f"/me/export/{export_id}").json["state"] == "done",
         timeout=30, what="the export is built",
     )  # fmt: skip
-    [email] = inbox.wait_for(lambda m: me.email in str(m["To"]))
+    [email] = inbox.wait_for(
+        lambda m: me.email in str(m["To"]) and "ready to download" in str(m["Subject"])
+    )
     path = LINK.search(text_of(email)).group(1)
 
     client = committed_app.test_client()
