@@ -34,15 +34,12 @@ from taskmanager.api.http import require_object
 from taskmanager.api.schemas import Error
 from taskmanager.attachments import api as attachments
 from taskmanager.billing import api as billing_api
-from taskmanager.entry import api as entry_api
+from taskmanager.entry import api as entry_api  # noqa: F401 - adds its route to projects.bp
 from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import csrf
 from taskmanager.rate_limits import limiter_for
 
-BLUEPRINTS = (
-    auth.bp, orgs.bp, projects.bp, tasks.bp, jobs.bp, attachments.bp, billing_api.bp,
-    entry_api.bp,
-)  # fmt: skip
+BLUEPRINTS = (auth.bp, orgs.bp, projects.bp, tasks.bp, jobs.bp, attachments.bp, billing_api.bp)
 NAMES = frozenset(blueprint.name for blueprint in BLUEPRINTS)
 AUDIENCE = "taskmanager-api"
 MULTIPART = "multipart/form-data"

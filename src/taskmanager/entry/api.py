@@ -1,15 +1,18 @@
-"""Quick-add in the API: the same line of text the project page's box takes."""
+"""Quick-add in the API: the same line of text the project page's box takes.
+
+Added to the projects blueprint (next to "Create a task"), so the document keeps
+one "Projects" tag.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from apiflask import APIBlueprint
-
 from taskmanager.api.bearer import bearer
 from taskmanager.api.bearer import caller
 from taskmanager.api.http import created
 from taskmanager.api.http import responses
+from taskmanager.api.projects import bp
 from taskmanager.api.tasks import task_response
 from taskmanager.db import loaded_after_commit
 from taskmanager.entry import services
@@ -18,8 +21,6 @@ from taskmanager.extensions import db
 from taskmanager.orgs import services as orgs
 from taskmanager.projects.models import Project
 from taskmanager.tasks.schemas import TaskOut
-
-bp = APIBlueprint("api_entry", __name__, url_prefix="/api/v1", tag="Tasks")
 
 
 @bp.post("/projects/<int:project_id>/tasks/quick")
