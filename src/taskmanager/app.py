@@ -43,12 +43,17 @@ from taskmanager.extensions import migrate
 from taskmanager.imports import views as import_views  # noqa: F401 - adds its routes
 from taskmanager.jobs import celery_init_app
 from taskmanager.jsonprovider import OrjsonProvider
+from taskmanager.mydata.views import bp as mydata_bp
 from taskmanager.notifications.views import bp as notifications_bp
 from taskmanager.orgs.views import bp as orgs_bp
 from taskmanager.orgs.workspace import workspace
 from taskmanager.pages.views import bp as pages_bp
 from taskmanager.projects import views as project_views  # noqa: F401 - adds its routes
+from taskmanager.savedviews.views import bp as saved_views_bp  # also adds the view pages
+from taskmanager.search.views import bp as search_bp
 from taskmanager.tasks import views as task_views  # noqa: F401 - adds its routes
+from taskmanager.webhooks import events as webhook_events  # noqa: F401 - a listener
+from taskmanager.webhooks import views as webhook_views  # noqa: F401 - adds its routes
 
 MIGRATIONS = os.path.join(os.path.dirname(__file__), "migrations")
 
@@ -103,7 +108,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(orgs_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(mydata_bp)
     app.register_blueprint(billing_bp)
+    app.register_blueprint(search_bp)
+    app.register_blueprint(saved_views_bp)
     # Project and task pages added their routes to the workspace blueprint on import.
     app.register_blueprint(workspace)
     api.init_app(app)

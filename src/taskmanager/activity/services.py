@@ -85,7 +85,8 @@ def for_task(task_id: int, *, limit: int = 100) -> list[ActivityEvent]:
 # Events about a subject some roles may not see: (subject type, the action needed).
 # An invitation's title is the invited address, which only member managers may read
 # (GET /invitations is 403 to the others); the feed shows what the role may see.
-RESTRICTED_SUBJECTS = {"invitation": Action.MANAGE_MEMBERS}
+# A webhook's title is its URL's host, for those who manage webhooks only.
+RESTRICTED_SUBJECTS = {"invitation": Action.MANAGE_MEMBERS, "webhook": Action.MANAGE_WEBHOOKS}
 
 
 def _visible_to(query: Select[Any], role: str) -> Select[Any]:

@@ -20,6 +20,7 @@ from taskmanager.board import views as board
 from taskmanager.errors import Conflict
 from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import db
+from taskmanager.notifications import watchers
 from taskmanager.orgs import services as orgs
 from taskmanager.orgs.models import Membership
 from taskmanager.orgs.workspace import membership
@@ -91,6 +92,7 @@ def _task_page(me: Membership, found: Task, **refused: Any) -> str:
         task=found,
         comments=comments.list_comments(found),
         attachments=attachments.panel(me, found),
+        watch=watchers.state(task=found, user=me.user),
         events=activity.for_task(found.id),
         members=orgs.members(me.organization_id),
         labels=projects.list_labels(me.organization_id),
