@@ -135,9 +135,10 @@ def test_the_tenancy_net_keeps_the_compiled_statement_cache_working(app, api_as,
     assert misses == []
 
 
-def test_creating_a_task_takes_five_statements(app, api_as, team):
-    # The caller, the membership with the project, the next position, the task row
-    # and its history row: the answer is made from what was written, not reloaded.
+def test_creating_a_task_takes_six_statements(app, api_as, team):
+    # The caller, the membership with the project, the next position, the task row,
+    # its history row and the creator following it: the answer is made from what was
+    # written, not reloaded.
     api = api_as(team.people["member"])
     path = f"/projects/{team.project.id}/tasks"
-    assert statements(app, api, "POST", path, json={"title": "Counted"}) == 5
+    assert statements(app, api, "POST", path, json={"title": "Counted"}) == 6

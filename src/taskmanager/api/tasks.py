@@ -9,6 +9,7 @@ from apiflask import APIBlueprint
 from flask.typing import ResponseReturnValue
 from sqlalchemy import inspect
 
+from taskmanager import conditional
 from taskmanager.activity import services as activity
 from taskmanager.activity.schemas import ActivityOut
 from taskmanager.api.bearer import bearer
@@ -23,6 +24,8 @@ from taskmanager.api.http import read_cursor
 from taskmanager.api.http import responses
 from taskmanager.api.schemas import IfMatch
 from taskmanager.attachments import services as attachments
+from taskmanager.notifications import watchers
+from taskmanager.notifications.watchers import WatchState
 from taskmanager.orgs import services as orgs
 from taskmanager.orgs.models import Membership
 from taskmanager.schemas import Page
@@ -46,11 +49,16 @@ bp = APIBlueprint("api_tasks", __name__, url_prefix="/api/v1", tag="Tasks")
 
 # TaskOut's fields read straight off a task; the related objects are written out
 # below as the plain values their schemas hold.
-RELATED = frozenset({"project", "assignee", "labels", "comment_count", "attachment_count"})
+RELATED = frozenset(
+    {"project", "assignee", "labels", "comment_count", "attachment_count", "watching",
+     "watcher_count"}
+)  # fmt: skip
 COLUMNS = tuple(name for name in TaskOut.model_fields if name not in RELATED)
 
 
-def task_fields(task: Task, comment_count: int, attachment_count: int) -> dict[str, Any]:
+def task_fields(
+    task: Task, comment_count: int, attachment_count: int, watch: WatchState
+) -> dict[str, Any]:
     """A task as TaskOut's input: plain values, validated in one pass by the schema."""
     fields = {name: getattr(task, name) for name in COLUMNS}
     project = task.project
@@ -66,6 +74,8 @@ def task_fields(task: Task, comment_count: int, attachment_count: int) -> dict[s
     ]
     fields["comment_count"] = comment_count
     fields["attachment_count"] = attachment_count
+    fields["watching"] = watch.watching
+    fields["watcher_count"] = watch.watcher_count
     return fields
 
 
@@ -79,11 +89,18 @@ def tasks_out(found: Sequence[Task]) -> list[dict[str, Any]]:
     no_files = {task.id for task in found if "attachment_count" in inspect(task).unloaded}
     comment_counts = comments.counts(no_comments) if no_comments else {}
     file_counts = attachments.counts(no_files) if no_files else {}
+    me = caller().id
+    unread_watch = [task.id for task in found if "watcher_ids" in inspect(task).unloaded]
+    watch = watchers.states(unread_watch, me) if unread_watch else {}
+    for task in found:
+        if task.id not in watch:
+            watch[task.id] = watchers.read_ids(task.watcher_ids, me)
     return [
         task_fields(
             task,
             comment_counts.get(task.id, 0) if task.id in no_comments else task.comment_count,
             file_counts.get(task.id, 0) if task.id in no_files else task.attachment_count,
+            watch[task.id],
         )
         for task in found
     ]
@@ -96,7 +113,7 @@ def task_response(task: Task, status: int = 200) -> tuple[TaskOut, int, dict[str
 def task_page(page: listing.Page, query: ProjectTaskQuery) -> ResponseReturnValue:
     """A page listed with ``rows=True`` (rows of ``reading.COLUMNS``) as the API shows it."""
     return cursor_page_of(
-        reading.tasks_out(page.items), query=query, total=page.total, page=page.page,
+        reading.tasks_out(page.items, caller().id), query=query, total=page.total, page=page.page,
         per_page=page.per_page, next_after=page.next_after,
     )  # fmt: skip
 
@@ -140,10 +157,18 @@ def list_tasks(query: TaskQuery) -> ResponseReturnValue:
 @bp.get("/tasks/<int:task_id>")
 @bp.auth_required(bearer)
 @bp.output(TaskOut)
-@bp.doc(summary="One task (ETag: its version)", responses=responses(404, headers=["ETag"]))
+@bp.doc(
+    summary="One task (ETag: its version)",
+    description="Send `If-None-Match` with the ETag you read: while the task's version is "
+    "the same the answer is 304 with no body.",
+    responses=responses(304, 404, headers=["ETag"]),
+)
 def get_task(task_id: int) -> Any:
     found = reading.task_out(user=caller(), task_id=task_id)
-    return TaskOut.model_validate(found), 200, etag(found["version"])
+    version = etag(found["version"])["ETag"]
+    if conditional.unchanged(version):
+        return conditional.not_modified(version)
+    return TaskOut.model_validate(found), 200, {"ETag": version}
 
 
 @bp.patch("/tasks/<int:task_id>")

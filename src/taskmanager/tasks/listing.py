@@ -50,6 +50,7 @@ class TaskFilters:
     due_before: datetime | None = None
     text: str | None = None
     sort: str = "position"
+    open_only: bool = False  # every status but done ("My tasks")
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -108,6 +109,8 @@ def filters_from_args(args: Mapping[str, str], *, user: User) -> TaskFilters:
 def filtered(query: AnySelect, filters: TaskFilters) -> AnySelect:
     if filters.status:
         query = query.where(Task.status == filters.status)
+    if filters.open_only:
+        query = query.where(Task.status != Status.DONE.value)
     if filters.assignee_id is not None:
         if filters.assignee_id == 0:
             query = query.where(Task.assignee_id.is_(None))
@@ -131,7 +134,9 @@ def filtered(query: AnySelect, filters: TaskFilters) -> AnySelect:
 AnySelect = Select[*tuple[Any, ...]]  # of Task, or of rows (reading.ROWS)
 
 # One option object for every page, so the statement built with it is reused.
-WITH_COUNTS = (undefer(Task.comment_count), undefer(Task.attachment_count))
+WITH_COUNTS = (
+    undefer(Task.comment_count), undefer(Task.attachment_count), undefer(Task.watcher_ids)
+)  # fmt: skip
 
 
 @dataclass

@@ -24,6 +24,7 @@ from taskmanager import tenancy
 from taskmanager.accounts.models import User
 from taskmanager.errors import NotFound
 from taskmanager.extensions import db
+from taskmanager.notifications import watchers
 from taskmanager.orgs.models import Membership
 from taskmanager.projects.models import Label
 from taskmanager.projects.models import Project
@@ -35,7 +36,8 @@ COLUMNS = (
     Task.id, Task.organization_id, Task.project_id, Project.name, Task.title,
     Task.description, Task.status, Task.priority, Task.position, Task.due_at,
     Task.assignee_id, User.name, User.email, Task.comment_count, Task.attachment_count,
-    Task.created_by_id, Task.completed_at, Task.created_at, Task.updated_at, Task.version,
+    Task.watcher_ids, Task.created_by_id, Task.completed_at, Task.created_at, Task.updated_at,
+    Task.version,
 )  # fmt: skip
 WIDTH = len(COLUMNS)
 
@@ -76,14 +78,15 @@ def _labels(dialect: str) -> Select[Any]:
 _LABELS = {name: _labels(name) for name in ("postgresql", "sqlite")}
 
 
-def task_fields(row: Sequence[Any], labels: list[dict[str, Any]]) -> dict[str, Any]:
-    """One row of ``COLUMNS`` as TaskOut's input."""
+def task_fields(row: Sequence[Any], labels: list[dict[str, Any]], me: int) -> dict[str, Any]:
+    """One row of ``COLUMNS`` as TaskOut's input, as user ``me`` sees it."""
     (
         task_id, organization_id, project_id, project_name, title, description, status,
         priority, position, due_at, assignee_id, assignee_name, assignee_email,
-        comment_count, attachment_count, created_by_id, completed_at, created_at,
+        comment_count, attachment_count, watcher_ids, created_by_id, completed_at, created_at,
         updated_at, version,
     ) = row[:WIDTH]  # fmt: skip
+    watch = watchers.read_ids(watcher_ids, me)
     assignee = None
     if assignee_id is not None:
         # As User.display_name: a user without a name is shown by the start of their email.
@@ -94,12 +97,13 @@ def task_fields(row: Sequence[Any], labels: list[dict[str, Any]]) -> dict[str, A
         "description": description, "status": status, "priority": priority,
         "position": position, "due_at": due_at, "assignee": assignee, "labels": labels,
         "comment_count": comment_count, "attachment_count": attachment_count,
+        "watching": watch.watching, "watcher_count": watch.watcher_count,
         "created_by_id": created_by_id, "completed_at": completed_at,
         "created_at": created_at, "updated_at": updated_at, "version": version,
     }  # fmt: skip
 
 
-def tasks_out(rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+def tasks_out(rows: Sequence[Sequence[Any]], me: int) -> list[dict[str, Any]]:
     """Rows of ``COLUMNS`` (a page, in its order) with their labels: one statement more."""
     labels: dict[int, list[dict[str, Any]]] = {row[0]: [] for row in rows}
     if labels:
@@ -107,7 +111,7 @@ def tasks_out(rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
         found = db.session.execute(query, {"task_ids": list(labels)})
         for task_id, label_id, name, color in found:
             labels[task_id].append({"id": label_id, "name": name, "color": color})
-    return [task_fields(row, labels[row[0]]) for row in rows]
+    return [task_fields(row, labels[row[0]], me) for row in rows]
 
 
 def task_out(*, user: User, task_id: int) -> dict[str, Any]:
@@ -123,4 +127,4 @@ def task_out(*, user: User, task_id: int) -> dict[str, Any]:
     if row is None:
         raise NotFound()
     tenancy.enter({row[1]})  # organization_id
-    return tasks_out([row])[0]
+    return tasks_out([row], user.id)[0]
