@@ -43,6 +43,7 @@ def urls(a_slug, project, task, label, comment_id):
         f"/o/{a_slug}/projects/{p}",
         f"/o/{a_slug}/projects/{p}/board",
         f"/o/{a_slug}/tasks/{t}",
+        f"/o/{a_slug}/projects/{p}/views/new",
     ]
     posts = [
         (f"/o/{a_slug}/projects/{p}/edit", {"name": "hijacked"}),
@@ -57,6 +58,7 @@ def urls(a_slug, project, task, label, comment_id):
         (f"/o/{a_slug}/comments/{comment_id}/delete", {}),
         (f"/o/{a_slug}/labels/{label.id}/delete", {}),
         (f"/o/{a_slug}/invitations/999999/revoke", {}),
+        (f"/o/{a_slug}/projects/{p}/views", {"name": "planted"}),
     ]
     return gets, posts
 
