@@ -35,6 +35,8 @@ class Action(StrEnum):
     SHARE_VIEWS = "share_views"
     # Anyone edits and deletes their own saved views; these roles delete shared ones.
     MANAGE_SHARED_VIEWS = "manage_shared_views"
+    # Outgoing webhooks: their URLs and signing secrets reach other systems.
+    MANAGE_WEBHOOKS = "manage_webhooks"
 
 
 _MEMBER = {Action.VIEW, Action.WRITE_TASKS, Action.DELETE_OWN_TASK, Action.SHARE_VIEWS}
@@ -45,6 +47,7 @@ _ADMIN = _MEMBER | {
     Action.MANAGE_PROJECTS,
     Action.MANAGE_LABELS,
     Action.MANAGE_MEMBERS,
+    Action.MANAGE_WEBHOOKS,
 }
 
 POLICY: dict[Role, frozenset[Action]] = {

@@ -38,6 +38,12 @@ REQUESTS = {
         {"name": "Ours", "shared": True},
         201,
     ),
+    Action.MANAGE_WEBHOOKS: lambda t: (
+        "POST",
+        f"/orgs/{t.org.id}/webhooks",
+        {"url": "https://hooks.example.com/in", "events": ["task.created"]},
+        201,
+    ),
 }
 # Billing is a page flow (Stripe Checkout and the Portal; the page matrix covers it);
 # own-task deletion has its own test below; deleting others' attachments needs one

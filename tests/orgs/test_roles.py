@@ -27,6 +27,11 @@ PAGE_ACTIONS = {
     Action.MANAGE_BILLING: ("GET", "/billing", None),
     Action.SHARE_VIEWS: ("POST", "/projects/{project}/views", {"name": "Ours", "shared": "1"}),
     Action.MANAGE_SHARED_VIEWS: ("POST", "/views/{others_view}/delete", {}),
+    Action.MANAGE_WEBHOOKS: (
+        "POST",
+        "/webhooks",
+        {"url": "https://hooks.example.com/in", "events": "task.created"},
+    ),
 }
 CASES = [(role, action) for role in Role for action in Action if action in PAGE_ACTIONS]
 

@@ -195,7 +195,9 @@ def _page(
     query = (
         base.add_columns(count.scalar_subquery(), *sorting.columns(filters.sort))
         .order_by(*sorting.order_by(filters.sort))
-        .options(undefer(Task.comment_count), undefer(Task.attachment_count))
+        .options(
+            undefer(Task.comment_count), undefer(Task.attachment_count), undefer(Task.watcher_ids)
+        )
     )
     number: int | None = None
     if after is not None:

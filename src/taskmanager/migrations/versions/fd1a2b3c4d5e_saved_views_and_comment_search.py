@@ -1,7 +1,7 @@
 """saved views; full-text search over comments
 
 Revision ID: fd1a2b3c4d5e
-Revises: 7e5b4a6c3d85
+Revises: nt1f4c2a9e70
 Create Date: 2026-12-04 20:40:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "fd1a2b3c4d5e"
-down_revision = "7e5b4a6c3d85"
+down_revision = "nt1f4c2a9e70"
 branch_labels = None
 depends_on = None
 
