@@ -100,6 +100,9 @@ def test_main_pages_have_no_serious_accessibility_violations(
         "task": f"/o/{org.slug}/tasks/{task.id}",
         "settings": "/account/settings",
         "two-factor": "/tf-setup",
+        "search": "/search?q=fuel",
+        "my-tasks": "/my-tasks",
+        "save-view": f"/o/{org.slug}/projects/{project.id}/views/new?q=fuel",
     }
     found: dict[str, list[dict[str, Any]]] = {}
 

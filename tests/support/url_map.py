@@ -236,6 +236,15 @@ def _personal_token(tenant: Tenant) -> int:
     )
 
 
+def _saved_view(tenant: Tenant) -> int:
+    from taskmanager.savedviews import services as views
+    from taskmanager.savedviews.schemas import SavedViewIn
+
+    project = _project_row(tenant)
+    data = SavedViewIn(name=f"{tenant.marker} view", shared=True)
+    return _built(tenant, lambda actor: views.create_view(actor=actor, project=project, data=data))
+
+
 # URL parameter name -> how to build one such object in a tenant (its id, or slug).
 KINDS: dict[str, Callable[[Tenant], Any]] = {
     "org_id": lambda tenant: tenant.org.id,
@@ -249,6 +258,7 @@ KINDS: dict[str, Callable[[Tenant], Any]] = {
     "attachment_id": _attachment,
     "job_id": _job,
     "token_id": _personal_token,
+    "view_id": _saved_view,
 }
 # Query parameters that name an object of a kind above.
 QUERY_KINDS = {
