@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from taskmanager import tenancy
 from taskmanager.extensions import db
+from taskmanager.notifications.models import TaskWatcher
 from taskmanager.orgs.models import Invitation
 from taskmanager.orgs.models import Membership
 from taskmanager.orgs.models import Organization
@@ -46,6 +47,9 @@ def requests_for(b):
         ("PATCH", f"/comments/{b.comment.id}", {"body": "Pwned"}),
         ("DELETE", f"/comments/{b.comment.id}", None),
         ("GET", f"/tasks/{task}/activity", None),
+        ("GET", f"/tasks/{task}/watch", None),
+        ("PUT", f"/tasks/{task}/watch", None),
+        ("DELETE", f"/tasks/{task}/watch", None),
         ("GET", f"/orgs/{org}/activity", None),
         ("GET", f"/tasks?org_id={org}", None),
     ]
@@ -81,6 +85,12 @@ def snapshot(app, b):
                 c.body
                 for c in db.session.scalars(
                     select(Comment).where(Comment.organization_id == b.org.id)
+                )
+            ),
+            "watchers": sorted(
+                (w.task_id, w.user_id)
+                for w in db.session.scalars(
+                    select(TaskWatcher).where(TaskWatcher.organization_id == b.org.id)
                 )
             ),
         }

@@ -53,6 +53,7 @@ def urls(a_slug, project, task, label, comment_id):
         (f"/o/{a_slug}/tasks/{t}/move", {"status": "done"}),
         (f"/o/{a_slug}/tasks/{t}/delete", {}),
         (f"/o/{a_slug}/tasks/{t}/comments", {"body": "planted"}),
+        (f"/o/{a_slug}/tasks/{t}/watch", {"watching": "1"}),
         (f"/o/{a_slug}/comments/{comment_id}/edit", {"body": "hijacked"}),
         (f"/o/{a_slug}/comments/{comment_id}/delete", {}),
         (f"/o/{a_slug}/labels/{label.id}/delete", {}),
