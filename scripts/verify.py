@@ -167,9 +167,14 @@ COVERED = [
     (
         "R2",
         "tenant isolation: other org's ids on every API operation and page, lists",
-        ["tests/api/test_tenancy.py", "tests/orgs/test_tenancy.py"],
-        "partial: the operations and pages are listed by hand in the tests, not yet generated "
-        "from the URL map",
+        [
+            "tests/security/test_isolation_matrix.py",
+            "tests/api/test_tenancy.py",
+            "tests/orgs/test_tenancy.py",
+        ],
+        "generated from the URL map: every page and API rule with an id, each role, B's ids "
+        "(and B's slug) answer 404, no row changes, no B data on any GET; a parameter "
+        "without a builder fails the test by name (tests/support/url_map.py)",
     ),
     (
         "R3",
@@ -197,8 +202,10 @@ COVERED = [
     (
         "R7",
         "CSRF on cookie-authenticated writes; no state change on GET",
-        ["tests/accounts/test_sessions.py", "tests/orgs/test_roles.py"],
-        "partial: CSRF is checked on the forms the tests post; not generated over every route",
+        ["tests/security/test_csrf_matrix.py"],
+        "generated from the URL map: every non-GET page rule without a token is 400 and "
+        "changes no row; API writes with the session cookie are 401; no GET changes a row; "
+        "exemptions with reasons in one table (tests/support/url_map.py EXEMPT)",
     ),
     ("R8", "JWT forgeries", ["tests/api/test_jwt_forgery.py"], ""),
     (

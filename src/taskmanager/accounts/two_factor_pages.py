@@ -1,4 +1,4 @@
-"""Two-factor setup keeps its QR code when a code is mistyped.
+"""Two-factor setup keeps its QR code when a code is mistyped; its code page is safe to GET.
 
 Flask-Security answers a wrong code during setup with a redirect to a fresh setup
 page: the QR code the user just scanned is gone and pressing the button again makes
@@ -15,9 +15,11 @@ from typing import cast
 
 from flask import Flask
 from flask import current_app
+from flask import redirect
 from flask import render_template
 from flask import request
 from flask import session
+from flask import url_for
 from flask.typing import ResponseReturnValue
 from flask.typing import RouteCallable
 from flask_security import check_and_get_token_status
@@ -28,6 +30,7 @@ from werkzeug import Response
 from taskmanager.accounts.security import current_security
 
 ENDPOINT = "security.two_factor_setup_validate"
+VALIDATE = "security.two_factor_token_validation"
 WRONG_CODE = (
     "That code did not match. Enter the code your app shows now (it changes every"
     " 30 seconds); the QR code above is still the one to scan."
@@ -85,6 +88,28 @@ def _keep_qr_code(view: RouteCallable) -> RouteCallable:
     return validate
 
 
+def _no_sign_out_on_get(view: RouteCallable) -> RouteCallable:
+    """A GET of the code page by a signed-in user with no setup under way changes nothing.
+
+    Flask-Security signs such a user out ("attack-ish"), which any other site could
+    trigger with an image tag: a GET must not change state (quality.md R7). They are
+    sent to their settings instead; a POST still meets Flask-Security's own rule.
+    """
+
+    @wraps(view)
+    def validate() -> ResponseReturnValue:
+        if (
+            request.method == "GET"
+            and current_user.is_authenticated
+            and session.get("tf_state") != "validating_profile"
+        ):
+            return redirect(url_for("accounts.settings"))
+        return cast(ResponseReturnValue, view())
+
+    return validate
+
+
 def init_app(app: Flask) -> None:
-    """Wrap the setup validation view (call after Flask-Security is set up)."""
+    """Wrap the two-factor validation views (call after Flask-Security is set up)."""
     app.view_functions[ENDPOINT] = _keep_qr_code(app.view_functions[ENDPOINT])
+    app.view_functions[VALIDATE] = _no_sign_out_on_get(app.view_functions[VALIDATE])

@@ -36,12 +36,16 @@ from taskmanager.attachments import api as attachments
 from taskmanager.billing import api as billing_api
 from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import csrf
+from taskmanager.mydata import api as mydata_api
 from taskmanager.notifications import api as notifications_api
 from taskmanager.rate_limits import limiter_for
+from taskmanager.savedviews import api as saved_views_api
+from taskmanager.search import api as search_api
+from taskmanager.webhooks import api as webhooks_api
 
 BLUEPRINTS = (
     auth.bp, orgs.bp, projects.bp, tasks.bp, jobs.bp, attachments.bp, billing_api.bp,
-    notifications_api.bp,
+    notifications_api.bp, search_api.bp, saved_views_api.bp, webhooks_api.bp, mydata_api.bp,
 )  # fmt: skip
 NAMES = frozenset(blueprint.name for blueprint in BLUEPRINTS)
 AUDIENCE = "taskmanager-api"

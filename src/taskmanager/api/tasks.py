@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import inspect
 from sqlalchemy.orm import undefer
 
+from taskmanager import conditional
 from taskmanager.activity import services as activity
 from taskmanager.activity.schemas import ActivityOut
 from taskmanager.api.bearer import bearer
@@ -156,9 +157,18 @@ def list_tasks(query: TaskQuery) -> ResponseReturnValue:
 @bp.get("/tasks/<int:task_id>")
 @bp.auth_required(bearer)
 @bp.output(TaskOut)
-@bp.doc(summary="One task (ETag: its version)", responses=responses(404, headers=["ETag"]))
+@bp.doc(
+    summary="One task (ETag: its version)",
+    description="Send `If-None-Match` with the ETag you read: while the task's version is "
+    "the same the answer is 304 with no body.",
+    responses=responses(304, 404, headers=["ETag"]),
+)
 def get_task(task_id: int) -> Any:
-    return task_response(_task(task_id)[1])
+    task = _task(task_id)[1]
+    version = etag(task.version)["ETag"]
+    if conditional.unchanged(version):
+        return conditional.not_modified(version)
+    return task_response(task)
 
 
 @bp.patch("/tasks/<int:task_id>")

@@ -22,6 +22,7 @@ from taskmanager.attachments.http import file_response
 from taskmanager.attachments.http import limit_body
 from taskmanager.attachments.http import sandboxed
 from taskmanager.attachments.models import Attachment
+from taskmanager.attachments.uploads import MalformedUpload
 from taskmanager.errors import DomainError
 from taskmanager.errors import NotFound
 from taskmanager.extensions import csrf
@@ -87,12 +88,12 @@ def upload_attachment(task_id: int) -> Response:
     back = url_for("org.task", task_id=task_id) + "#attachments"
     scripted = bool(request.headers.get(SCRIPTED))
     names: list[str] = []
+    token = request.headers.get("X-CSRFToken")
     try:
         limits = services.admit(
             actor=me, declared_length=request.content_length, files=services.MAX_FILES_PER_FORM
         )
         limit_body(request, limits, files=services.MAX_FILES_PER_FORM)
-        token = request.headers.get("X-CSRFToken")
         if token:
             _check_csrf(token)
         for part in file_parts(request):
@@ -111,12 +112,16 @@ def upload_attachment(task_id: int) -> Response:
             )
             names.append(added.filename)
     except (DomainError, RequestEntityTooLarge) as error:
+        if not token and isinstance(error, MalformedUpload):
+            _check_csrf(None)  # not a form, so no token either: refused as a forged post
         message = error.message if isinstance(error, DomainError) else TOO_LARGE
         if scripted:
             status = error.status if isinstance(error, DomainError) else 413
             return Response(message, status, mimetype="text/plain")
         flash(message, "danger")
         return redirect(back, 303)
+    if not token:  # a body with no file and no token: still a post without a token
+        _check_csrf(None)
     if scripted:
         return Response(", ".join(names), 201 if names else 400, mimetype="text/plain")
     if not names:

@@ -222,11 +222,12 @@ def _owner_count(organization_id: int) -> int:
 
 def change_role(*, actor: Membership, user_id: int, role: str) -> Membership:
     """Change a member's role. Admins manage everyone but owners; one owner always stays."""
+    # Who first: someone outside the organization is 404 whatever the form said.
+    target = member(actor.organization_id, user_id)
     try:
         new_role = Role(role)
     except ValueError:
         raise ValidationFailed(details={"role": "Choose owner, admin, member or viewer."}) from None
-    target = member(actor.organization_id, user_id)
     require(actor.role, Action.MANAGE_MEMBERS)
     if Role.OWNER in (new_role, Role(target.role)):
         require(actor.role, Action.MANAGE_OWNERS)
