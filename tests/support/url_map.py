@@ -330,6 +330,8 @@ PLAIN = {
     "filename": "missing.css",
     "export_type": "csv",
     "name": "missing.eml",
+    "status": "todo",  # a board column
+    "cell": "status",  # a list cell edited in place
 }
 
 
