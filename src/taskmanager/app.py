@@ -38,6 +38,8 @@ from taskmanager.board import views as board_views  # noqa: F401 - adds its rout
 from taskmanager.checklists import views as checklist_views  # noqa: F401 - adds its routes
 from taskmanager.db import IdConverter
 from taskmanager.dependencies import views as dependency_views  # noqa: F401 - adds its routes
+from taskmanager.entry import manage as entry_manage  # noqa: F401 - adds its routes
+from taskmanager.entry import views as entry_views  # noqa: F401 - adds its routes
 from taskmanager.extensions import csrf
 from taskmanager.extensions import db
 from taskmanager.extensions import mail

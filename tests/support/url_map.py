@@ -61,6 +61,10 @@ EXEMPT: dict[tuple[str, str], str] = {
         "billing.webhook",
         CSRF,
     ): "Stripe's signature is the credential (tests/billing/test_webhooks.py)",
+    # Opening the notifications list (or the bell's menu) reads what it shows, as issue 13
+    # asks; it changes only the caller's own read marks (tests/notifications/test_inbox.py).
+    ("notifications.inbox_page", SAFE_GET): "opening the list marks its items read",
+    ("notifications.menu", SAFE_GET): "opening the bell's menu marks its items read",
     ("notifications.apply", CSRF): (
         "the signed token is the credential: a mail client's one-click unsubscribe "
         "(RFC 8058) posts without a page (tests/notifications)"
@@ -269,6 +273,64 @@ def _dependency(tenant: Tenant) -> int:
     )  # fmt: skip
 
 
+def _webhook(tenant: Tenant) -> int:
+    from taskmanager.webhooks import services as webhooks
+    from taskmanager.webhooks.schemas import WebhookIn
+
+    data = WebhookIn(
+        url=f"https://hooks.example.com/{tenant.marker.lower()}",
+        description=f"{tenant.marker} webhook", events=["task.created"],
+    )  # fmt: skip
+    return _built(tenant, lambda actor: webhooks.create_endpoint(actor=actor, data=data))
+
+
+def _delivery(tenant: Tenant) -> int:
+    from taskmanager.webhooks.models import WebhookDelivery
+
+    endpoint_id = tenant["endpoint_id"]
+    with tenant.app.app_context(), tenancy.system():
+        delivery = WebhookDelivery(
+            organization_id=tenant.org.id, endpoint_id=endpoint_id, message_id="msg_matrix",
+            event_type="task.created", body=f'{{"title": "{tenant.marker}"}}', state="failed",
+        )  # fmt: skip
+        db.session.add(delivery)
+        db.session.commit()
+        return int(delivery.id)
+
+
+def _data_export(tenant: Tenant) -> int:
+    from taskmanager.mydata import services as mydata
+
+    return _built(tenant, lambda actor: mydata.request_export(user=actor.user))
+
+
+def _saved_view(tenant: Tenant) -> int:
+    from taskmanager.savedviews import services as views
+    from taskmanager.savedviews.schemas import SavedViewIn
+
+    project = _project_row(tenant)
+    data = SavedViewIn(name=f"{tenant.marker} view", shared=True)
+    return _built(tenant, lambda actor: views.create_view(actor=actor, project=project, data=data))
+
+
+def _notification(tenant: Tenant) -> int:
+    from taskmanager.notifications import services as notify
+    from taskmanager.tasks.models import Task
+
+    task_id = tenant["task_id"]
+
+    def build(actor: Any) -> Any:
+        task = db.session.get(Task, task_id)
+        (item,) = notify.notify(
+            recipients=[actor.user], kind="assigned", task=task, actor=None,
+            key=f"{tenant.marker}:{task_id}",
+        )  # fmt: skip
+        db.session.commit()
+        return item
+
+    return _built(tenant, build)
+
+
 # URL parameter name -> how to build one such object in a tenant (its id, or slug).
 KINDS: dict[str, Callable[[Tenant], Any]] = {
     "org_id": lambda tenant: tenant.org.id,
@@ -284,6 +346,11 @@ KINDS: dict[str, Callable[[Tenant], Any]] = {
     "token_id": _personal_token,
     "item_id": _checklist_item,
     "link_id": _dependency,
+    "endpoint_id": _webhook,
+    "delivery_id": _delivery,
+    "export_id": _data_export,
+    "view_id": _saved_view,
+    "notification_id": _notification,
 }
 # Query parameters that name an object of a kind above.
 QUERY_KINDS = {
@@ -298,6 +365,8 @@ PLAIN = {
     "filename": "missing.css",
     "export_type": "csv",
     "name": "missing.eml",
+    "status": "todo",  # a board column
+    "cell": "status",  # a list cell edited in place
 }
 
 

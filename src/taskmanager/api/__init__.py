@@ -36,6 +36,7 @@ from taskmanager.attachments import api as attachments
 from taskmanager.billing import api as billing_api
 from taskmanager.checklists import api as checklists_api
 from taskmanager.dependencies import api as dependencies_api
+from taskmanager.entry import api as entry_api  # noqa: F401 - adds its route to projects.bp
 from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import csrf
 from taskmanager.mydata import api as mydata_api
