@@ -24,7 +24,7 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID), JsonInteger]
 class DependencyCreate(BaseModel):
     """Exactly one of the two: this task is blocked by another, or blocks another."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {"blocked_by": 42}})
     field_messages: ClassVar[dict[str, str]] = {"blocked_by": "Pick the task this one waits for."}
 
     blocked_by: Id | None = Field(
