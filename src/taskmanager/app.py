@@ -26,6 +26,7 @@ from taskmanager.accounts import security as account_security
 from taskmanager.accounts import sessions
 from taskmanager.accounts import two_factor_pages
 from taskmanager.accounts.views import bp as accounts_bp
+from taskmanager.activity import wording as activity_wording
 from taskmanager.admin import init_app as admin_init_app
 from taskmanager.api.docs import bp as api_docs_bp
 from taskmanager.attachments import cleanup as attachment_cleanup  # noqa: F401 - a listener
@@ -33,6 +34,7 @@ from taskmanager.attachments import storage as attachment_storage
 from taskmanager.attachments import views as attachment_views  # noqa: F401 - adds its routes
 from taskmanager.billing import stripe_client
 from taskmanager.billing.views import bp as billing_bp  # also adds the billing pages
+from taskmanager.board import views as board_views  # noqa: F401 - adds its routes
 from taskmanager.db import IdConverter
 from taskmanager.extensions import csrf
 from taskmanager.extensions import db
@@ -41,12 +43,17 @@ from taskmanager.extensions import migrate
 from taskmanager.imports import views as import_views  # noqa: F401 - adds its routes
 from taskmanager.jobs import celery_init_app
 from taskmanager.jsonprovider import OrjsonProvider
+from taskmanager.mydata.views import bp as mydata_bp
 from taskmanager.notifications.views import bp as notifications_bp
 from taskmanager.orgs.views import bp as orgs_bp
 from taskmanager.orgs.workspace import workspace
 from taskmanager.pages.views import bp as pages_bp
 from taskmanager.projects import views as project_views  # noqa: F401 - adds its routes
+from taskmanager.savedviews.views import bp as saved_views_bp  # also adds the view pages
+from taskmanager.search.views import bp as search_bp
 from taskmanager.tasks import views as task_views  # noqa: F401 - adds its routes
+from taskmanager.webhooks import events as webhook_events  # noqa: F401 - a listener
+from taskmanager.webhooks import views as webhook_views  # noqa: F401 - adds its routes
 
 MIGRATIONS = os.path.join(os.path.dirname(__file__), "migrations")
 
@@ -101,13 +108,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(orgs_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(mydata_bp)
     app.register_blueprint(billing_bp)
+    app.register_blueprint(search_bp)
+    app.register_blueprint(saved_views_bp)
     # Project and task pages added their routes to the workspace blueprint on import.
     app.register_blueprint(workspace)
     api.init_app(app)
     app.register_blueprint(api_docs_bp)
     admin_init_app(app)
     templating.init_app(app)
+    activity_wording.init_app(app)
     static_files.init_app(app)
     cli.init_app(app)
 

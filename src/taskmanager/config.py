@@ -71,6 +71,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # A running import/export whose worker shows no life this long is taken over.
         # Above Celery's task_time_limit (300 s), so a live run is never taken over.
         "JOB_STALE_SECONDS": 600,
+        # How often an open board asks whether anything changed (a 304 while nothing did).
+        "BOARD_POLL_SECONDS": 10,
         # None: JSON lines in production, plain text elsewhere.
         "JSON_LOGS": None,
         # Touched by the server's launcher on SIGTERM: /readyz answers 503 (health.py).
@@ -94,6 +96,16 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "ATTACHMENTS_STORAGE_BYTES": None,
         "PREFERRED_URL_SCHEME": "http",
         "BASE_URL": "http://127.0.0.1:5000",
+        # Outgoing webhooks (webhooks/). Private, loopback and reserved targets, and
+        # plain http, are refused in production; None allows them everywhere else.
+        "WEBHOOK_ALLOW_PRIVATE_TARGETS": None,
+        # Seconds before each retry of a failed delivery (about a day in all); after
+        # the last one the endpoint is disabled and the owners are emailed.
+        "WEBHOOK_RETRY_SCHEDULE": [5, 300, 1800, 7200, 18000, 36000],
+        # After a secret rotation the old secret signs too (a second signature) this long.
+        "WEBHOOK_SECRET_OVERLAP_SECONDS": 24 * 3600,
+        # How long the emailed link to a personal data export works.
+        "DATA_EXPORT_LINK_SECONDS": 7 * 24 * 3600,
     }
 
 

@@ -35,6 +35,8 @@ JOB_MODULES = [
     "taskmanager.imports.jobs",
     "taskmanager.api.idempotency",
     "taskmanager.attachments.jobs",
+    "taskmanager.webhooks.jobs",
+    "taskmanager.mydata.jobs",
 ]
 
 
@@ -73,6 +75,10 @@ def celery_config(config: dict[str, Any]) -> dict[str, Any]:
             "sweep-attachment-orphans": {
                 "task": "taskmanager.attachments.jobs.sweep_orphans",
                 "schedule": 3600.0,
+            },
+            "requeue-webhook-deliveries": {
+                "task": "taskmanager.webhooks.jobs.requeue_due_deliveries",
+                "schedule": 60.0,
             },
             # Every minute: a person is watching these jobs' progress bars.
             "requeue-stuck-jobs": {

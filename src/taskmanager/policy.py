@@ -31,15 +31,23 @@ class Action(StrEnum):
     MANAGE_ORGANIZATION = "manage_organization"  # rename, delete, transfer ownership
     # Anyone who uploads may delete their own files; these roles delete anyone's.
     DELETE_ANY_ATTACHMENT = "delete_any_attachment"
+    # Anyone who may view keeps private saved views; these roles share one with everyone.
+    SHARE_VIEWS = "share_views"
+    # Anyone edits and deletes their own saved views; these roles delete shared ones.
+    MANAGE_SHARED_VIEWS = "manage_shared_views"
+    # Outgoing webhooks: their URLs and signing secrets reach other systems.
+    MANAGE_WEBHOOKS = "manage_webhooks"
 
 
-_MEMBER = {Action.VIEW, Action.WRITE_TASKS, Action.DELETE_OWN_TASK}
+_MEMBER = {Action.VIEW, Action.WRITE_TASKS, Action.DELETE_OWN_TASK, Action.SHARE_VIEWS}
 _ADMIN = _MEMBER | {
+    Action.MANAGE_SHARED_VIEWS,
     Action.DELETE_ANY_TASK,
     Action.DELETE_ANY_ATTACHMENT,
     Action.MANAGE_PROJECTS,
     Action.MANAGE_LABELS,
     Action.MANAGE_MEMBERS,
+    Action.MANAGE_WEBHOOKS,
 }
 
 POLICY: dict[Role, frozenset[Action]] = {

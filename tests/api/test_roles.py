@@ -32,12 +32,30 @@ REQUESTS = {
         200,
     ),
     Action.MANAGE_ORGANIZATION: lambda t: ("PATCH", f"/orgs/{t.org.id}", {"name": "Renamed"}, 200),
+    Action.SHARE_VIEWS: lambda t: (
+        "POST",
+        f"/projects/{t.project.id}/views",
+        {"name": "Ours", "shared": True},
+        201,
+    ),
+    Action.MANAGE_WEBHOOKS: lambda t: (
+        "POST",
+        f"/orgs/{t.org.id}/webhooks",
+        {"url": "https://hooks.example.com/in", "events": ["task.created"]},
+        201,
+    ),
 }
 # Billing is a page flow (Stripe Checkout and the Portal; the page matrix covers it);
 # own-task deletion has its own test below; deleting others' attachments needs one
 # uploaded first: its matrix, generated from the same table, is in
-# tests/attachments/test_roles.py.
-ELSEWHERE = {Action.MANAGE_BILLING, Action.DELETE_OWN_TASK, Action.DELETE_ANY_ATTACHMENT}
+# tests/attachments/test_roles.py. Deleting others' shared views needs one saved by
+# someone else first: tests/api/test_saved_views_api.py, from the same table.
+ELSEWHERE = {
+    Action.MANAGE_BILLING,
+    Action.DELETE_OWN_TASK,
+    Action.DELETE_ANY_ATTACHMENT,
+    Action.MANAGE_SHARED_VIEWS,
+}
 
 
 def test_every_action_is_covered():

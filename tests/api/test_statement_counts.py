@@ -98,9 +98,10 @@ def test_the_tasks_across_organizations_cost_the_same_whatever_the_page_size(
     assert len(set(counts.values())) == 1, counts
 
 
-def test_creating_a_task_takes_five_statements(app, api_as, team):
-    # The caller, the membership with the project, the next position, the task row
-    # and its history row: the answer is made from what was written, not reloaded.
+def test_creating_a_task_takes_six_statements(app, api_as, team):
+    # The caller, the membership with the project, the next position, the task row,
+    # its history row and the creator following it: the answer is made from what was
+    # written, not reloaded.
     api = api_as(team.people["member"])
     path = f"/projects/{team.project.id}/tasks"
-    assert statements(app, api, "POST", path, json={"title": "Counted"}) == 5
+    assert statements(app, api, "POST", path, json={"title": "Counted"}) == 6

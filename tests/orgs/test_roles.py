@@ -11,6 +11,7 @@ from taskmanager.policy import Role
 from taskmanager.tasks.models import Task
 from tests.conftest import post
 from tests.factories import make_task
+from tests.support.content import make_view
 
 # One page action per policy action: (method, path, form data), paths under /o/<slug>.
 PAGE_ACTIONS = {
@@ -24,6 +25,13 @@ PAGE_ACTIONS = {
     Action.MANAGE_OWNERS: ("POST", "/invitations", {"email": "boss@example.com", "role": "owner"}),
     Action.MANAGE_ORGANIZATION: ("POST", "/rename", {"name": "Renamed"}),
     Action.MANAGE_BILLING: ("GET", "/billing", None),
+    Action.SHARE_VIEWS: ("POST", "/projects/{project}/views", {"name": "Ours", "shared": "1"}),
+    Action.MANAGE_SHARED_VIEWS: ("POST", "/views/{others_view}/delete", {}),
+    Action.MANAGE_WEBHOOKS: (
+        "POST",
+        "/webhooks",
+        {"url": "https://hooks.example.com/in", "events": "task.created"},
+    ),
 }
 CASES = [(role, action) for role in Role for action in Action if action in PAGE_ACTIONS]
 
@@ -39,9 +47,14 @@ def test_role_may_do_exactly_what_the_policy_table_says(app, team, as_user, role
     person = team.people[role]
     own = make_task(app, team.project, person, title="Mine") if role != "viewer" else team.task
     method, path, data = PAGE_ACTIONS[action]
+    others_view = None
+    if "{others_view}" in path:  # a view shared by someone else
+        sharer = team.people["admin" if role == "owner" else "owner"]
+        others_view = make_view(app, team.project, sharer, shared=True).id
     url = f"/o/{team.org.slug}" + path.format(
-        project=team.project.id, others_task=team.task.id, own_task=own.id
-    )
+        project=team.project.id, others_task=team.task.id, own_task=own.id,
+        others_view=others_view,
+    )  # fmt: skip
     client = as_user(person)
     response = client.get(url) if method == "GET" else post(client, url, data)
 

@@ -15,6 +15,9 @@ class ProfileForm(FlaskForm):
     time_zone = SelectField("Time zone", choices=[], validate_choice=False)
     notify_assigned = BooleanField("Email me when a task is assigned to me")
     notify_mentions = BooleanField("Email me when someone @mentions me")
+    notify_watching = BooleanField(
+        "Email me about comments on tasks I follow, and when they are done"
+    )
     # Text, not IntegerField: a WTForms number check would be a second validator.
     reminder_hours = StringField(
         "Remind me this many hours before a task is due (0 = never)",

@@ -63,6 +63,8 @@ class User(Model, TimestampMixin, UserMixin):
     notify_mentions: Mapped[bool] = mapped_column(default=True)
     reminder_hours: Mapped[int] = mapped_column(default=24)  # 0 turns reminders off
     weekly_summary: Mapped[bool] = mapped_column(default=True)
+    # Comments on, and completion of, the tasks one follows (notifications/watchers.py).
+    notify_watching: Mapped[bool] = mapped_column(default=True)
     weekly_summary_sent_for: Mapped[str | None] = mapped_column(String(10))  # "2026-W48"
     # Only a hash of the secret calendar-feed token is kept; a new token revokes the old.
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -47,6 +47,13 @@ class MeOut(Out):
     name: str
     time_zone: str
     two_factor: bool
+    notify_assigned: bool = Field(description="Email when a task is assigned to me.")
+    notify_mentions: bool = Field(description="Email when someone @mentions me.")
+    notify_watching: bool = Field(
+        description="Email about comments on tasks I follow, and when they are done."
+    )
+    reminder_hours: int = Field(description="Hours before a due date to remind; 0 = never.")
+    weekly_summary: bool = Field(description="A summary email on Monday mornings.")
 
 
 class MeUpdate(In):
@@ -59,6 +66,7 @@ class MeUpdate(In):
     time_zone: str | None = Field(default=None, max_length=64)
     notify_assigned: bool | None = Field(default=None, strict=True)
     notify_mentions: bool | None = Field(default=None, strict=True)
+    notify_watching: bool | None = Field(default=None, strict=True)
     weekly_summary: bool | None = Field(default=None, strict=True)
     reminder_hours: Annotated[int, JsonInteger] | None = Field(
         default=None, description="Hours before a due date to remind; 0 = never. 0 to 168."

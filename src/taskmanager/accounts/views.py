@@ -57,7 +57,7 @@ def _profile_form() -> dict[str, Any]:
     """The profile form's fields as MeUpdate expects them: a checkbox sent is on."""
     form = request.form
     data: dict[str, Any] = {"name": form.get("name", ""), "time_zone": form.get("time_zone", "")}
-    for box in ("notify_assigned", "notify_mentions", "weekly_summary"):
+    for box in ("notify_assigned", "notify_mentions", "notify_watching", "weekly_summary"):
         data[box] = box in form
     hours = form.get("reminder_hours", "").strip()
     if hours:

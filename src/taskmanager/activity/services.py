@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Select
@@ -11,6 +12,7 @@ from sqlalchemy import select
 
 from taskmanager.accounts.models import User
 from taskmanager.activity.models import ActivityEvent
+from taskmanager.db import utcnow
 from taskmanager.extensions import db
 from taskmanager.policy import Action
 from taskmanager.policy import can
@@ -43,6 +45,33 @@ def record(
     return event
 
 
+# Changes are stamped before they commit: an event committed late, with a time older
+# than the newest, still moves the marker while it is this recent (see ``marker``).
+RECENT = timedelta(minutes=10)
+
+
+def marker(organization_id: int, *, with_row: Select[Any] | None = None) -> tuple[str, Any]:
+    """A value that moves with every recorded change in the organization: one statement.
+
+    Every change is recorded here in its own transaction, so the newest event's time
+    moves with each one; the count of recent events catches one committed late. The
+    board's poll builds its ETag on it. ``with_row`` (a select of one value) rides on
+    the same statement, its value returned second (None without it).
+    """
+    scope = ActivityEvent.organization_id == organization_id
+    newest = select(func.max(ActivityEvent.created_at)).where(scope).scalar_subquery()
+    recent = (
+        select(func.count())
+        .select_from(ActivityEvent)
+        .where(scope, ActivityEvent.created_at >= utcnow() - RECENT)
+        .scalar_subquery()
+    )
+    extra = [with_row.scalar_subquery()] if with_row is not None else []
+    row = db.session.execute(select(newest, recent, *extra)).one()
+    latest, number = row[0], row[1]
+    return f"{latest.isoformat() if latest else '-'}/{number}", (row[2] if extra else None)
+
+
 def for_task(task_id: int, *, limit: int = 100) -> list[ActivityEvent]:
     query = (
         select(ActivityEvent)
@@ -56,7 +85,8 @@ def for_task(task_id: int, *, limit: int = 100) -> list[ActivityEvent]:
 # Events about a subject some roles may not see: (subject type, the action needed).
 # An invitation's title is the invited address, which only member managers may read
 # (GET /invitations is 403 to the others); the feed shows what the role may see.
-RESTRICTED_SUBJECTS = {"invitation": Action.MANAGE_MEMBERS}
+# A webhook's title is its URL's host, for those who manage webhooks only.
+RESTRICTED_SUBJECTS = {"invitation": Action.MANAGE_MEMBERS, "webhook": Action.MANAGE_WEBHOOKS}
 
 
 def _visible_to(query: Select[Any], role: str) -> Select[Any]:

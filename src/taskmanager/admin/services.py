@@ -1,7 +1,7 @@
 """What staff may do to accounts from /admin; every action is recorded.
 
 Staff tools call the same account services as the CLI, so deactivating from the
-admin and ``flask users deactivate`` end sessions the same way.
+admin and ``flask users deactivate`` end sessions and API tokens the same way.
 """
 
 from __future__ import annotations
@@ -9,16 +9,11 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 
 from flask_security.confirmable import send_confirmation_instructions
-from sqlalchemy import delete
-from sqlalchemy import update
 
 from taskmanager import tenancy
 from taskmanager.accounts import services as accounts
 from taskmanager.accounts.models import User
 from taskmanager.admin.models import StaffAction
-from taskmanager.api.models import PersonalToken
-from taskmanager.api.models import TokenFamily
-from taskmanager.db import utcnow
 from taskmanager.errors import Conflict
 from taskmanager.extensions import db
 
@@ -50,16 +45,10 @@ def deactivate(*, staff: User, user: User) -> None:
     """
     if user.id == staff.id:
         raise Conflict("You cannot deactivate your own account.")
-    # API access ends too: refresh-token families revoked (their access tokens with
-    # them), personal tokens deleted. The bearer check also refuses inactive users.
-    db.session.execute(
-        update(TokenFamily)
-        .where(TokenFamily.user_id == user.id, TokenFamily.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    )
-    db.session.execute(delete(PersonalToken).where(PersonalToken.user_id == user.id))
     record(staff=staff, action="user.deactivated", target=user)
-    accounts.deactivate(email=user.email)  # ends the web sessions and commits
+    # The same path as `flask users deactivate`: web sessions end, refresh-token
+    # families are revoked (their access tokens with them), personal tokens deleted.
+    accounts.deactivate(email=user.email)  # commits
 
 
 def activate(*, staff: User, user: User) -> None:

@@ -36,9 +36,17 @@ from taskmanager.attachments import api as attachments
 from taskmanager.billing import api as billing_api
 from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import csrf
+from taskmanager.mydata import api as mydata_api
+from taskmanager.notifications import api as notifications_api
 from taskmanager.rate_limits import limiter_for
+from taskmanager.savedviews import api as saved_views_api
+from taskmanager.search import api as search_api
+from taskmanager.webhooks import api as webhooks_api
 
-BLUEPRINTS = (auth.bp, orgs.bp, projects.bp, tasks.bp, jobs.bp, attachments.bp, billing_api.bp)
+BLUEPRINTS = (
+    auth.bp, orgs.bp, projects.bp, tasks.bp, jobs.bp, attachments.bp, billing_api.bp,
+    notifications_api.bp, search_api.bp, saved_views_api.bp, webhooks_api.bp, mydata_api.bp,
+)  # fmt: skip
 NAMES = frozenset(blueprint.name for blueprint in BLUEPRINTS)
 AUDIENCE = "taskmanager-api"
 MULTIPART = "multipart/form-data"
@@ -49,14 +57,20 @@ class InvalidJson(ValidationFailed):
     default_message = "The body is not valid JSON."
 
 
+def _view_spec() -> dict[str, Any]:
+    """What this request's view declares for OpenAPI (``@bp.input`` and friends)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    spec: dict[str, Any] = getattr(view, "_spec", {})
+    return spec
+
+
 def _declares_multipart() -> bool:
     """Whether this request's view takes a multipart upload, as its OpenAPI input says.
 
     ``@bp.input(..., location="files")`` records the body's media type in the view's
     ``_spec``; reading it here keeps the document and the rule from disagreeing.
     """
-    view = current_app.view_functions.get(request.endpoint or "")
-    spec = getattr(view, "_spec", {})
+    spec = _view_spec()
     return bool(spec.get("body")) and spec.get("content_type") == MULTIPART
 
 
@@ -69,7 +83,9 @@ def _check_body() -> None:
     """
     if request.blueprint not in NAMES:
         return
-    has_body = bool(request.content_length) or request.method in ("POST", "PUT", "PATCH")
+    # A write that takes no body (follow a task, mark read) may send none.
+    takes_body = request.method in ("POST", "PUT", "PATCH") and bool(_view_spec().get("body"))
+    has_body = bool(request.content_length) or takes_body
     if not has_body:
         return
     if _declares_multipart():

@@ -117,13 +117,18 @@ def _me() -> MeOut:
         name=user.name,
         time_zone=user.time_zone,
         two_factor=bool(user.tf_primary_method),
+        notify_assigned=user.notify_assigned,
+        notify_mentions=user.notify_mentions,
+        notify_watching=user.notify_watching,
+        reminder_hours=user.reminder_hours,
+        weekly_summary=user.weekly_summary,
     )
 
 
 @bp.get("/me")
 @bp.auth_required(bearer)
 @bp.output(MeOut)
-@bp.doc(summary="My profile")
+@bp.doc(summary="My profile and notification preferences")
 def me() -> MeOut:
     return _me()
 
@@ -132,7 +137,7 @@ def me() -> MeOut:
 @bp.auth_required(bearer)
 @bp.input(MeUpdate, arg_name="data")
 @bp.output(MeOut)
-@bp.doc(summary="Change my name or time zone")
+@bp.doc(summary="Change my name, time zone or notification preferences")
 def update_me(data: MeUpdate) -> MeOut:
     user = caller()
     accounts.update_profile(user=user, data=data)

@@ -219,8 +219,8 @@ def require_object(data: Any) -> None:
 
 RESPONSE_HEADERS: dict[str, dict[str, Any]] = {
     "ETag": {
-        "description": 'The version of this representation, quoted (like "3"). Send it '
-        "back as If-Match to change or delete only what you read.",
+        "description": 'This representation\'s tag, quoted (like "3"). Send it back as '
+        "If-Match to change only what you read, or If-None-Match for a 304 while it holds.",
         "schema": {"type": "string", "example": '"3"'},
     },
     "Location": {
@@ -238,14 +238,20 @@ PRECONDITION_FAILED = (
     "The If-Match ETag is stale: someone changed it since you read it. Nothing was "
     "changed; read it again and retry."
 )
+NOT_MODIFIED = "Not Modified: If-None-Match named the current ETag. No body; use what you have."
 
 
 def responses(*errors: int, status: int = 200, headers: Sequence[str] = ()) -> dict[int, Any]:
     """``@bp.doc(responses=...)``: the headers the success response carries, and the
-    error statuses the operation can answer (in the one error shape)."""
+    error statuses the operation can answer (in the one error shape; 304 has no body)."""
     documented: dict[int, Any] = {
         code: PRECONDITION_FAILED if code == 412 else HTTPStatus(code).phrase for code in errors
     }
+    if 304 in errors:
+        documented[304] = {
+            "description": NOT_MODIFIED,
+            "headers": {"ETag": RESPONSE_HEADERS["ETag"]},
+        }
     if headers:
         documented[status] = {"headers": {name: RESPONSE_HEADERS[name] for name in headers}}
     return documented

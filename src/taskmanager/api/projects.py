@@ -7,6 +7,7 @@ from typing import Any
 from apiflask import APIBlueprint
 from flask.typing import ResponseReturnValue
 
+from taskmanager import conditional
 from taskmanager.api.bearer import bearer
 from taskmanager.api.bearer import caller
 from taskmanager.api.http import created
@@ -124,11 +125,14 @@ def delete_project(project_id: int, data: ProjectDelete, condition: IfMatch) -> 
 @bp.output(TaskPage)
 @bp.doc(
     summary="A project's tasks, filtered and sorted",
-    description="Pages by `page` or by `cursor`, as `GET /tasks` does.",
-    responses=responses(404, headers=["Link"]),
+    description="Pages by `page` or by `cursor`, as `GET /tasks` does. Send "
+    "`If-None-Match` with the ETag you read (a digest of the page): while the page is the "
+    "same the answer is 304 with no body.",
+    responses=responses(304, 404, headers=["Link", "ETag"]),
 )
 def list_tasks(project_id: int, query: ProjectTaskQuery) -> ResponseReturnValue:
     project = _project(project_id)[1]
+    conditional.etag_by_digest()
     page = listing.list_tasks(
         project=project,
         filters=listing.filters_from(query, user=caller()),

@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import inspect
 from sqlalchemy.orm import undefer
 
+from taskmanager import conditional
 from taskmanager.activity import services as activity
 from taskmanager.activity.schemas import ActivityOut
 from taskmanager.api.bearer import bearer
@@ -24,6 +25,8 @@ from taskmanager.api.http import read_cursor
 from taskmanager.api.http import responses
 from taskmanager.api.schemas import IfMatch
 from taskmanager.attachments import services as attachments
+from taskmanager.notifications import watchers
+from taskmanager.notifications.watchers import WatchState
 from taskmanager.orgs import services as orgs
 from taskmanager.orgs.models import Membership
 from taskmanager.schemas import Page
@@ -43,16 +46,25 @@ from taskmanager.tasks.schemas import TaskUpdate
 
 bp = APIBlueprint("api_tasks", __name__, url_prefix="/api/v1", tag="Tasks")
 # One option object for every request, so the statement built with it is reused.
-WITH_COUNTS = (undefer(Task.comment_count), undefer(Task.attachment_count))
+WITH_COUNTS = (
+    undefer(Task.comment_count),
+    undefer(Task.attachment_count),
+    undefer(Task.watcher_ids),
+)
 
 
 # TaskOut's fields read straight off a task; the related objects are written out
 # below as the plain values their schemas hold.
-RELATED = frozenset({"project", "assignee", "labels", "comment_count", "attachment_count"})
+RELATED = frozenset(
+    {"project", "assignee", "labels", "comment_count", "attachment_count", "watching",
+     "watcher_count"}
+)  # fmt: skip
 COLUMNS = tuple(name for name in TaskOut.model_fields if name not in RELATED)
 
 
-def task_fields(task: Task, comment_count: int, attachment_count: int) -> dict[str, Any]:
+def task_fields(
+    task: Task, comment_count: int, attachment_count: int, watch: WatchState
+) -> dict[str, Any]:
     """A task as TaskOut's input: plain values, validated in one pass by the schema."""
     fields = {name: getattr(task, name) for name in COLUMNS}
     project = task.project
@@ -66,6 +78,8 @@ def task_fields(task: Task, comment_count: int, attachment_count: int) -> dict[s
     ]
     fields["comment_count"] = comment_count
     fields["attachment_count"] = attachment_count
+    fields["watching"] = watch.watching
+    fields["watcher_count"] = watch.watcher_count
     return fields
 
 
@@ -79,11 +93,18 @@ def tasks_out(found: Sequence[Task]) -> list[dict[str, Any]]:
     no_files = {task.id for task in found if "attachment_count" in inspect(task).unloaded}
     comment_counts = comments.counts(no_comments) if no_comments else {}
     file_counts = attachments.counts(no_files) if no_files else {}
+    me = caller().id
+    unread_watch = [task.id for task in found if "watcher_ids" in inspect(task).unloaded]
+    watch = watchers.states(unread_watch, me) if unread_watch else {}
+    for task in found:
+        if task.id not in watch:
+            watch[task.id] = watchers.read_ids(task.watcher_ids, me)
     return [
         task_fields(
             task,
             comment_counts.get(task.id, 0) if task.id in no_comments else task.comment_count,
             file_counts.get(task.id, 0) if task.id in no_files else task.attachment_count,
+            watch[task.id],
         )
         for task in found
     ]
@@ -136,9 +157,18 @@ def list_tasks(query: TaskQuery) -> ResponseReturnValue:
 @bp.get("/tasks/<int:task_id>")
 @bp.auth_required(bearer)
 @bp.output(TaskOut)
-@bp.doc(summary="One task (ETag: its version)", responses=responses(404, headers=["ETag"]))
+@bp.doc(
+    summary="One task (ETag: its version)",
+    description="Send `If-None-Match` with the ETag you read: while the task's version is "
+    "the same the answer is 304 with no body.",
+    responses=responses(304, 404, headers=["ETag"]),
+)
 def get_task(task_id: int) -> Any:
-    return task_response(_task(task_id)[1])
+    task = _task(task_id)[1]
+    version = etag(task.version)["ETag"]
+    if conditional.unchanged(version):
+        return conditional.not_modified(version)
+    return task_response(task)
 
 
 @bp.patch("/tasks/<int:task_id>")

@@ -15,6 +15,7 @@ from taskmanager.extensions import db
 KINDS = {
     "assigned": "notify_assigned",
     "mentions": "notify_mentions",
+    "watching": "notify_watching",
     "reminders": "reminder_hours",
     "weekly": "weekly_summary",
 }

@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey
 from sqlalchemy import String
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import false
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -34,6 +35,9 @@ class Organization(Model):
     last_payment_error: Mapped[str | None] = mapped_column(String(300))
     last_payment_failed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Whether any webhook endpoint is active (webhooks/services.py keeps it): loaded with
+    # the membership anyway, it spares every write of the others a lookup of endpoints.
+    has_webhooks: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Membership(Model):

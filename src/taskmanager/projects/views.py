@@ -30,7 +30,6 @@ from taskmanager.projects.schemas import ProjectIn
 from taskmanager.projects.schemas import ProjectUpdate
 from taskmanager.schemas import parse
 from taskmanager.tasks import listing
-from taskmanager.tasks import ordering
 from taskmanager.tasks.models import Priority
 from taskmanager.tasks.models import Status
 from taskmanager.web import describe
@@ -95,13 +94,6 @@ def list_page(project_id: int, **refused: Any) -> str:
     return render_template(
         "projects/list.html", page=found, view="list", attachment_counts=files, **context
     )
-
-
-@workspace.get("/projects/<int:project_id>/board")
-def board(project_id: int) -> str:
-    context = _context(project_id)
-    columns = ordering.board(project=context["project"], filters=context["filters"])
-    return render_template("projects/board.html", columns=columns, view="board", **context)
 
 
 @workspace.post("/projects/<int:project_id>/edit")

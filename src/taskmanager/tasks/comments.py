@@ -66,7 +66,7 @@ def add_comment(*, actor: Membership, task: Task, data: CommentFields) -> Commen
         organization_id=task.organization_id, actor=actor.user, verb="comment.added",
         subject_type="comment", subject_id=comment.id, subject_title=task.title, task_id=task.id,
     )  # fmt: skip
-    notify.comment_mentions(comment=comment, task=task, actor=actor.user)
+    notify.comment_added(comment=comment, task=task, actor=actor.user)
     db.session.commit()
     return comment
 

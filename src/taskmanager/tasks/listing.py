@@ -46,6 +46,7 @@ class TaskFilters:
     due_before: datetime | None = None
     text: str | None = None
     sort: str = "position"
+    open_only: bool = False  # every status but done ("My tasks")
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -104,6 +105,8 @@ def filters_from_args(args: Mapping[str, str], *, user: User) -> TaskFilters:
 def filtered(query: Select[Task], filters: TaskFilters) -> Select[Task]:
     if filters.status:
         query = query.where(Task.status == filters.status)
+    if filters.open_only:
+        query = query.where(Task.status != Status.DONE.value)
     if filters.assignee_id is not None:
         if filters.assignee_id == 0:
             query = query.where(Task.assignee_id.is_(None))
@@ -192,7 +195,9 @@ def _page(
     query = (
         base.add_columns(count.scalar_subquery(), *sorting.columns(filters.sort))
         .order_by(*sorting.order_by(filters.sort))
-        .options(undefer(Task.comment_count), undefer(Task.attachment_count))
+        .options(
+            undefer(Task.comment_count), undefer(Task.attachment_count), undefer(Task.watcher_ids)
+        )
     )
     number: int | None = None
     if after is not None:

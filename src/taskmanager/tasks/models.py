@@ -9,6 +9,7 @@ from sqlalchemy import Index
 from sqlalchemy import String
 from sqlalchemy import Table
 from sqlalchemy import Text
+from sqlalchemy import cast
 from sqlalchemy import column
 from sqlalchemy import func
 from sqlalchemy import select
@@ -70,6 +71,9 @@ class Comment(Model, TenantScoped, TimestampMixin):
 
 
 _ATTACHMENTS = table("attachments", column("id"), column("task_id"))
+# Named, not imported, for the same reason (notifications/models.py imports this module).
+_WATCHERS = table("task_watchers", column("task_id"), column("user_id"), column("organization_id"))
+_MEMBERS = table("memberships", column("organization_id"), column("user_id"))
 
 
 class Task(Model, TenantScoped, TimestampMixin):
@@ -119,6 +123,22 @@ class Task(Model, TenantScoped, TimestampMixin):
         select(func.count(_ATTACHMENTS.c.id))
         .where(_ATTACHMENTS.c.task_id == id)
         .correlate_except(_ATTACHMENTS)
+        .scalar_subquery(),
+        deferred=True,
+    )
+    # The members following the task, as "3,8,12" (notifications/watchers.py reads it):
+    # whether I follow it and how many do, in the task's own row.
+    watcher_ids: Mapped[str | None] = column_property(
+        select(func.aggregate_strings(cast(_WATCHERS.c.user_id, String), ","))
+        .select_from(
+            _WATCHERS.join(
+                _MEMBERS,
+                (_MEMBERS.c.organization_id == _WATCHERS.c.organization_id)
+                & (_MEMBERS.c.user_id == _WATCHERS.c.user_id),
+            )
+        )
+        .where(_WATCHERS.c.task_id == id)
+        .correlate_except(_WATCHERS, _MEMBERS)
         .scalar_subquery(),
         deferred=True,
     )

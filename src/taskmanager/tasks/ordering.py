@@ -14,9 +14,6 @@ from sqlalchemy import update
 
 from taskmanager.db import utcnow
 from taskmanager.extensions import db
-from taskmanager.projects.models import Project
-from taskmanager.tasks.listing import TaskFilters
-from taskmanager.tasks.listing import filtered
 from taskmanager.tasks.models import Status
 from taskmanager.tasks.models import Task
 
@@ -59,12 +56,3 @@ def move(task: Task, status: str, position: int | None, changes: dict[str, list[
             member.position = new_position
     if task.position != old_position and status == old_status:
         changes["position"] = [old_position, task.position]
-
-
-def board(*, project: Project, filters: TaskFilters | None = None) -> dict[Status, list[Task]]:
-    """A project's tasks by status column, each column in board order."""
-    query = filtered(select(Task).where(Task.project_id == project.id), filters or TaskFilters())
-    columns: dict[Status, list[Task]] = {status: [] for status in Status}
-    for task in db.session.scalars(query.order_by(Task.position, Task.id)):
-        columns[Status(task.status)].append(task)
-    return columns

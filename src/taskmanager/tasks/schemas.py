@@ -142,6 +142,8 @@ class TaskOut(Out):
     labels: list[LabelOut]
     comment_count: int
     attachment_count: int
+    watching: bool = Field(description="Whether I follow it (PUT or DELETE /tasks/{id}/watch).")
+    watcher_count: int = Field(description="How many members follow it.")
     created_by_id: int | None
     completed_at: datetime | None
     created_at: datetime

@@ -1,50 +1,104 @@
-"""Full-text search over task titles and descriptions, one function for both backends.
+"""Full-text search over tasks and comments, one set of functions for both backends.
 
-PostgreSQL: ``to_tsvector`` over title and description, served by a GIN expression
-index (see the migration). SQLite: an FTS5 table kept in step by triggers.
+Every word typed matches as a prefix ("homepag" finds "homepage"), and all of them
+must match. PostgreSQL: ``to_tsvector`` over title and description (and over a
+comment's body), served by GIN expression indexes (see the migrations). SQLite: FTS5
+tables kept in step by triggers.
+
+A search is reduced to its words (letters and digits) before it reaches either
+engine, so nothing a person types is ever read as query syntax: ``:``, ``&``, ``!``,
+quotes and NUL are separators like spaces.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import ColumnElement
 from sqlalchemy import Select
+from sqlalchemy import false
 from sqlalchemy import func
 from sqlalchemy import literal_column
 from sqlalchemy import select
 from sqlalchemy import text
+from sqlalchemy.orm import QueryableAttribute
 
 from taskmanager.extensions import db
+from taskmanager.tasks.models import Comment
 from taskmanager.tasks.models import Task
 
-# The expression the GIN index is built on; the query must match it exactly.
+# The expressions the GIN indexes are built on; the queries must match them exactly.
 SEARCH_DOCUMENT = (
     "to_tsvector('simple', coalesce(tasks.title, '') || ' ' || coalesce(tasks.description, ''))"
 )
+COMMENT_DOCUMENT = "to_tsvector('simple', coalesce(comments.body, ''))"
 
 
-# Created by migrations only (not in the models): the GIN index and the FTS5 tables.
-SEARCH_OBJECTS = ("task_search", "ix_tasks_search")
+# Created by migrations only (not in the models): the GIN indexes and the FTS5 tables.
+SEARCH_OBJECTS = ("task_search", "ix_tasks_search", "comment_search", "ix_comments_search")
+
+# Letters and digits: what both engines' tokenizers keep as words (underscore splits).
+WORD = re.compile(r"[^\W_]+")
+MAX_TERMS = 8
+MAX_TERM_LENGTH = 60
 
 
 def is_search_object(name: str | None) -> bool:
     return (name or "").startswith(SEARCH_OBJECTS)
 
 
-def _fts5_query(words: str) -> str:
-    # Quote every word: FTS5 operators typed by a user become plain words.
-    return " ".join('"' + word.replace('"', '""') + '"' for word in words.split())
+def terms(words: str) -> list[str]:
+    """The words a search matches by, lowercased: at most 8, each cut to 60 characters."""
+    return [word.lower()[:MAX_TERM_LENGTH] for word in WORD.findall(words)][:MAX_TERMS]
+
+
+def _tsquery(found: list[str]) -> str:
+    # Each term quoted (quotes doubled, though WORD admits none) and a prefix (:*).
+    return " & ".join("'" + term.replace("'", "''") + "':*" for term in found)
+
+
+def _fts5_query(found: list[str]) -> str:
+    # Each term a quoted FTS5 string with a prefix star: never an operator.
+    return " ".join('"' + term.replace('"', '""') + '"*' for term in found)
+
+
+def _postgres() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _fts5_rows(table: str, found: list[str]) -> Select[Any]:
+    return (
+        select(literal_column("rowid"))
+        .select_from(text(table))
+        .where(text(f"{table} MATCH :words").bindparams(words=_fts5_query(found)))
+    )
+
+
+def _matching(
+    words: str, document: str, index: str, row_id: QueryableAttribute[int]
+) -> ColumnElement[bool]:
+    """``document`` (PostgreSQL) or the FTS5 table ``index`` (SQLite) holds every word."""
+    found = terms(words)
+    if not found:
+        return false()
+    if _postgres():
+        vector: ColumnElement[Any] = literal_column(document)
+        return vector.op("@@")(func.to_tsquery("simple", _tsquery(found)))
+    return row_id.in_(_fts5_rows(index, found))
 
 
 def matches(words: str) -> ColumnElement[bool]:
-    """A WHERE clause true for tasks whose title or description contain ``words``."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        document: ColumnElement[Any] = literal_column(SEARCH_DOCUMENT)
-        return document.op("@@")(func.websearch_to_tsquery("simple", words))
-    rows: Select[Any] = (
-        select(literal_column("rowid"))
-        .select_from(text("task_search"))
-        .where(text("task_search MATCH :words").bindparams(words=_fts5_query(words)))
-    )
-    return Task.id.in_(rows)
+    """A WHERE clause true for tasks whose title or description hold every word
+    of ``words`` (each as a prefix). No words at all match nothing."""
+    return _matching(words, SEARCH_DOCUMENT, "task_search", Task.id)
+
+
+def comment_matches(words: str) -> ColumnElement[bool]:
+    """A WHERE clause on comments: true for those whose body holds every word."""
+    return _matching(words, COMMENT_DOCUMENT, "comment_search", Comment.id)
+
+
+def commented(words: str) -> ColumnElement[bool]:
+    """A WHERE clause on tasks: true for those with a comment holding every word."""
+    return Task.id.in_(select(Comment.task_id).where(comment_matches(words)))

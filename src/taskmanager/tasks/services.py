@@ -132,7 +132,7 @@ def create_task(*, actor: Membership, project: Project, data: TaskCreate) -> Tas
         organization_id=task.organization_id, actor=actor.user, verb="task.created",
         subject_type="task", subject_id=task.id, subject_title=task.title, task_id=task.id,
     )  # fmt: skip
-    notify.task_assigned(task=task, actor=actor.user)
+    notify.task_created(task=task, actor=actor.user)
     db.session.commit()
     return task
 
@@ -213,6 +213,8 @@ def update_task(
         notify.task_assigned(task=task, actor=actor.user)
     if status != task.status or moving:
         ordering.move(task, status, position, changes)
+    if "status" in changes:
+        notify.task_completed(task=task, actor=actor.user)
     if not changes:
         db.session.commit()  # releases the row lock
         return task

@@ -16,9 +16,11 @@ from werkzeug import Response
 from taskmanager import links
 from taskmanager.activity import services as activity
 from taskmanager.attachments import views as attachments
+from taskmanager.board import views as board
 from taskmanager.errors import Conflict
 from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import db
+from taskmanager.notifications import watchers
 from taskmanager.orgs import services as orgs
 from taskmanager.orgs.models import Membership
 from taskmanager.orgs.workspace import membership
@@ -90,6 +92,7 @@ def _task_page(me: Membership, found: Task, **refused: Any) -> str:
         task=found,
         comments=comments.list_comments(found),
         attachments=attachments.panel(me, found),
+        watch=watchers.state(task=found, user=me.user),
         events=activity.for_task(found.id),
         members=orgs.members(me.organization_id),
         labels=projects.list_labels(me.organization_id),
@@ -128,7 +131,7 @@ def edit_task(task_id: int) -> ResponseReturnValue:
 
 
 @workspace.post("/tasks/<int:task_id>/move")
-def move_task(task_id: int) -> Response | tuple[str, int]:
+def move_task(task_id: int) -> ResponseReturnValue:
     """Move a card on the board: a plain form post, or an htmx request from drag and drop."""
     me = membership()
     found = services.get_task(me.organization_id, task_id)
@@ -139,16 +142,15 @@ def move_task(task_id: int) -> Response | tuple[str, int]:
     version = int_or_none(request.form.get("version"))
     back = url_for("org.board", project_id=found.project_id)
     if request.headers.get("HX-Request"):
+        # Dropped on the board: the card is swapped in place, no page load.
         try:
             services.update_task(
                 actor=me, task=found, data=parse(TaskUpdate, data), expected_version=version
             )
         except (ValidationFailed, Conflict) as error:
-            flash(describe(error), "danger")
-        # The board re-renders from the server, so every card shows its true place.
-        response = Response(status=204)
-        response.headers["HX-Redirect"] = back
-        return response
+            db.session.rollback()
+            return board.moved(me, found, notice=describe(error))
+        return board.moved(me, found)
     return form_action(
         lambda: services.update_task(
             actor=me, task=found, data=parse(TaskUpdate, data), expected_version=version

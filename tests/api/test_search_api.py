@@ -1,0 +1,49 @@
+"""GET /api/v1/search: the navigation search for API clients."""
+
+import pytest
+
+from tests.factories import make_task
+from tests.support.content import add_comment
+
+
+@pytest.fixture
+def found(app, team):
+    make_task(app, team.project, team.people["owner"], title="Redesign the homepage")
+    chat = make_task(app, team.project, team.people["owner"], title="Weekly sync")
+    add_comment(app, chat, team.people["owner"], "The roadmap slides are late")
+    return team
+
+
+def test_search_finds_the_start_of_a_word_grouped_with_its_project(found, api_as):
+    body = api_as(found.people["viewer"]).get("/search?q=homepag").json
+    assert body["total"] == 1 and body["terms"] == ["homepag"]
+    (hit,) = body["items"]
+    assert hit["title"] == "Redesign the homepage" and hit["found_in"] == "title"
+    assert hit["organization"]["slug"] == found.org.slug
+    assert hit["project"] == {
+        "id": found.project.id, "organization_id": found.org.id, "name": found.project.name,
+        "archived": False,
+    }  # fmt: skip
+
+
+def test_comments_are_searched(found, api_as):
+    (hit,) = api_as(found.people["member"]).get("/search?q=roadm").json["items"]
+    assert hit["found_in"] == "comment" and hit["snippet"] == "The roadmap slides are late"
+
+
+def test_nothing_of_another_organization_is_found(found, other_team, api_as):
+    body = api_as(found.people["owner"]).get("/search?q=secret").json
+    assert body["items"] == [] and body["projects"] == [] and body["total"] == 0
+
+
+@pytest.mark.parametrize(
+    "q", [":", "&", "!", "'", '"', "zz:*", "qx & !qy", "(", "<->", "\\", "'; --", "*"]
+)
+def test_query_syntax_is_never_an_error(found, api_as, q):
+    response = api_as(found.people["owner"]).get("/search", query_string={"q": q})
+    assert response.status_code == 200 and response.json["items"] == []
+
+
+@pytest.mark.parametrize("query", ["", "?q=", "?q=a%00b", f"?q={'x' * 201}", "?q=a&per_page=51"])
+def test_a_bad_query_is_a_400(found, api_as, query):
+    assert api_as(found.people["owner"]).get(f"/search{query}").status_code == 400

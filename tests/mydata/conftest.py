@@ -1,0 +1,3 @@
+"""Your-data fixtures: the API client fixtures."""
+
+from tests.api.conftest import api_as  # noqa: F401 - a fixture
