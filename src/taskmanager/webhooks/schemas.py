@@ -33,7 +33,8 @@ class WebhookIn(In):
 
     url: str = Field(min_length=1, max_length=2000)
     description: str = Field(default="", max_length=200)
-    events: list[EventType] = Field(min_length=1, max_length=5)
+    # minItems for the document; the validator below refuses an empty list in words.
+    events: list[EventType] = Field(max_length=5, json_schema_extra={"minItems": 1})
 
     _some_events = field_validator("events")(_some_events)
 
