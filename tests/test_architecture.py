@@ -37,7 +37,7 @@ def test_no_view_module_enters_a_tenant_scope_itself():
 
 
 FEATURES = {
-    "accounts", "activity", "admin", "attachments", "billing", "imports", "mail",
+    "accounts", "activity", "admin", "attachments", "billing", "board", "imports", "mail",
     "notifications", "orgs", "pages", "projects", "tasks",
 }  # fmt: skip
 # The modules that wire features together (the factory, the CLI, the demo data).

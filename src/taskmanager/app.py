@@ -36,6 +36,8 @@ from taskmanager.billing import stripe_client
 from taskmanager.billing.views import bp as billing_bp  # also adds the billing pages
 from taskmanager.board import views as board_views  # noqa: F401 - adds its routes
 from taskmanager.db import IdConverter
+from taskmanager.entry import manage as entry_manage  # noqa: F401 - adds its routes
+from taskmanager.entry import views as entry_views  # noqa: F401 - adds its routes
 from taskmanager.extensions import csrf
 from taskmanager.extensions import db
 from taskmanager.extensions import mail

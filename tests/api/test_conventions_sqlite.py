@@ -18,7 +18,9 @@ pytestmark = pytest.mark.sqlite
 
 
 @pytest.fixture
-def sqlite_app(tmp_path):
+def sqlite_app(request, tmp_path):
+    # A test may ask for another write budget (parametrize sqlite_app, indirect).
+    write_limit = getattr(request, "param", "4 per minute")
     app = create_app(
         {
             "TESTING": True,
@@ -26,7 +28,7 @@ def sqlite_app(tmp_path):
             "DATABASE_URL": f"sqlite:///{tmp_path}/taskmanager.sqlite3",
             "BROKER_URL": f"sqla+sqlite:///{tmp_path}/broker.sqlite3",
             "OUTBOX_DIR": str(tmp_path / "outbox"),
-            "API_WRITE_RATE_LIMIT": "4 per minute",
+            "API_WRITE_RATE_LIMIT": write_limit,
         }
     )
     with app.app_context():
@@ -75,3 +77,32 @@ def test_the_write_budget_holds_with_limits_in_memory(api):
 
     assert [a.status_code for a in answers] == [200] * 4 + [429]
     assert [a.headers["X-RateLimit-Remaining"] for a in answers[:4]] == ["3", "2", "1", "0"]
+
+
+@pytest.mark.parametrize("sqlite_app", ["100 per minute"], indirect=True)
+def test_tasks_read_as_rows_show_their_labels_and_assignee_on_sqlite(api):
+    # The API's task reads ask for rows (tasks/reading.py); SQLite has no arrays, so the
+    # page's labels come by an IN list there.
+    org = api.post("/orgs", json={"name": "Acme"}).json
+    project = api.post(f"/orgs/{org['id']}/projects", json={"name": "Launch"}).json
+    labels = [
+        api.post(f"/orgs/{org['id']}/labels", json={"name": name}).json for name in ("b", "a")
+    ]
+    me = api.get("/me").json
+    body = {
+        "title": "Ship",
+        "label_ids": [label["id"] for label in labels],
+        "assignee_id": me["id"],
+    }
+    created = api.post(f"/projects/{project['id']}/tasks", json=body).json
+    api.post(f"/projects/{project['id']}/tasks", json={"title": "Plain"})
+
+    read = api.get(f"/tasks/{created['id']}").json
+    page = api.get(f"/projects/{project['id']}/tasks?sort=title").json
+
+    assert read == created
+    assert [label["name"] for label in read["labels"]] == ["a", "b"]
+    assert read["assignee"] == {"id": me["id"], "name": me["name"] or me["email"].split("@")[0]}
+    assert [task["title"] for task in page["items"]] == ["Plain", "Ship"]
+    assert page["items"][1] == created and page["items"][0]["labels"] == []
+    assert page["total"] == 2

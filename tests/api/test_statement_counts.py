@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy.engine.interfaces import CacheStats
 
 from taskmanager import tenancy
 from taskmanager.extensions import db
@@ -96,6 +97,42 @@ def test_the_tasks_across_organizations_cost_the_same_whatever_the_page_size(
     api = api_as(team.people["member"])
     counts = {size: statements(app, api, "GET", f"/tasks?per_page={size}") for size in (2, 100)}
     assert len(set(counts.values())) == 1, counts
+
+
+@contextmanager
+def compiled(app: Any) -> Iterator[list[str]]:
+    """Each statement sent, with whether SQLAlchemy compiled it anew (a cache miss)."""
+    misses: list[str] = []
+    with app.app_context():
+        engine = db.engines[None]
+
+    def seen(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: Any) -> None:
+        if context.cache_hit is CacheStats.CACHE_MISS:
+            misses.append(statement)
+
+    event.listen(engine, "after_cursor_execute", seen)
+    try:
+        yield misses
+    finally:
+        event.remove(engine, "after_cursor_execute", seen)
+
+
+def test_the_tenancy_net_keeps_the_compiled_statement_cache_working(app, api_as, team, busy):
+    # with_loader_criteria adds a lambda to every scoped statement: its bound values
+    # must be parameters of one cached statement, not new SQL for each request.
+    api = api_as(team.people["member"])
+    requests = [
+        ("GET", f"/tasks/{busy[0]}", {}),
+        ("GET", f"/projects/{team.project.id}/tasks?per_page=10", {}),
+        ("GET", "/tasks?per_page=10", {}),
+        ("POST", f"/projects/{team.project.id}/tasks", {"json": {"title": "Cached"}}),
+    ]
+    for method, path, kwargs in requests:
+        api.request(method, path, **kwargs)
+    with compiled(app) as misses:
+        for method, path, kwargs in requests:
+            assert api.request(method, path, **kwargs).status_code < 300
+    assert misses == []
 
 
 def test_creating_a_task_takes_six_statements(app, api_as, team):

@@ -39,7 +39,7 @@ def test_newcomer_registers_confirms_signs_in_edits_profile_and_signs_out(
     expect(page.get_by_role("heading", name="Register")).to_be_visible()
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
-    page.get_by_label("Retype Password").fill(NEW_PASSWORD)
+    page.get_by_label("Type the password again").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Register").click()
     expect(
         page.get_by_role("alert"), "registering should say an email is on its way"

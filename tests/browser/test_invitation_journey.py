@@ -50,7 +50,7 @@ def test_a_newcomer_registers_from_the_invitation_and_lands_in_the_organization(
     expect(page.get_by_role("heading", name="Register")).to_be_visible()
     expect(page.get_by_label("Email")).to_have_value(newcomer)
     page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
-    page.get_by_label("Retype Password").fill(NEW_PASSWORD)
+    page.get_by_label("Type the password again").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Register").click()
     expect(page.get_by_role("alert").first).to_contain_text("confirm", ignore_case=True)
 

@@ -97,6 +97,17 @@ def security_settings(config: dict[str, Any]) -> dict[str, Any]:
         # period keeps a user who is in the middle of such a step from being asked twice.
         "SECURITY_FRESHNESS": timedelta(minutes=15),
         "SECURITY_FRESHNESS_GRACE_PERIOD": timedelta(minutes=5),
+        # Flask-Security's messages in plain words, each saying what to do next.
+        "SECURITY_MSG_RETYPE_PASSWORD_MISMATCH": (
+            "The two passwords differ: type the same password twice.",
+            "error",
+        ),
+        "SECURITY_MSG_PASSWORD_MISMATCH": ("That is not your current password.", "error"),
+        "SECURITY_MSG_PASSWORD_TOO_SIMPLE": (
+            "This password is too easy to guess: try a few unrelated words.",
+            "error",
+        ),
+        "SECURITY_MSG_LOGIN": ("Sign in to see this page.", "info"),
     }
 
 

@@ -34,6 +34,7 @@ from taskmanager.api.http import require_object
 from taskmanager.api.schemas import Error
 from taskmanager.attachments import api as attachments
 from taskmanager.billing import api as billing_api
+from taskmanager.entry import api as entry_api  # noqa: F401 - adds its route to projects.bp
 from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import csrf
 from taskmanager.mydata import api as mydata_api

@@ -139,6 +139,7 @@ def list_tasks(project_id: int, query: ProjectTaskQuery) -> ResponseReturnValue:
         page=query.page,
         per_page=query.per_page,
         after=read_cursor(query),
+        rows=True,
     )
     return task_page(page, query)
 

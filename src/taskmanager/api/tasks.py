@@ -8,7 +8,6 @@ from typing import Any
 from apiflask import APIBlueprint
 from flask.typing import ResponseReturnValue
 from sqlalchemy import inspect
-from sqlalchemy.orm import undefer
 
 from taskmanager import conditional
 from taskmanager.activity import services as activity
@@ -33,6 +32,7 @@ from taskmanager.schemas import Page
 from taskmanager.schemas import PageQuery
 from taskmanager.tasks import comments
 from taskmanager.tasks import listing
+from taskmanager.tasks import reading
 from taskmanager.tasks import services
 from taskmanager.tasks.models import Comment
 from taskmanager.tasks.models import Task
@@ -45,12 +45,6 @@ from taskmanager.tasks.schemas import TaskQuery
 from taskmanager.tasks.schemas import TaskUpdate
 
 bp = APIBlueprint("api_tasks", __name__, url_prefix="/api/v1", tag="Tasks")
-# One option object for every request, so the statement built with it is reused.
-WITH_COUNTS = (
-    undefer(Task.comment_count),
-    undefer(Task.attachment_count),
-    undefer(Task.watcher_ids),
-)
 
 
 # TaskOut's fields read straight off a task; the related objects are written out
@@ -73,8 +67,10 @@ def task_fields(
     fields["assignee"] = (
         None if assignee is None else {"id": assignee.id, "name": assignee.display_name}
     )
+    # By name, as read back (Task.labels' order): a created task holds them as given.
     fields["labels"] = [
-        {"id": label.id, "name": label.name, "color": label.color} for label in task.labels
+        {"id": label.id, "name": label.name, "color": label.color}
+        for label in sorted(task.labels, key=lambda label: label.name)
     ]
     fields["comment_count"] = comment_count
     fields["attachment_count"] = attachment_count
@@ -87,7 +83,7 @@ def tasks_out(found: Sequence[Task]) -> list[dict[str, Any]]:
     """Tasks as the API shows them (TaskOut's fields).
 
     Comment and attachment counts come with the rows when their query undeferred
-    them (``WITH_COUNTS``); otherwise each is fetched for the whole page in one query.
+    them (``listing.WITH_COUNTS``); otherwise each is fetched for the whole page in one query.
     """
     no_comments = {task.id for task in found if "comment_count" in inspect(task).unloaded}
     no_files = {task.id for task in found if "attachment_count" in inspect(task).unloaded}
@@ -115,15 +111,18 @@ def task_response(task: Task, status: int = 200) -> tuple[TaskOut, int, dict[str
 
 
 def task_page(page: listing.Page, query: ProjectTaskQuery) -> ResponseReturnValue:
+    """A page listed with ``rows=True`` (rows of ``reading.COLUMNS``) as the API shows it."""
     return cursor_page_of(
-        tasks_out(page.items), query=query, total=page.total, page=page.page,
+        reading.tasks_out(page.items, caller().id), query=query, total=page.total, page=page.page,
         per_page=page.per_page, next_after=page.next_after,
     )  # fmt: skip
 
 
 def _task(task_id: int) -> tuple[Membership, Task]:
     # The membership and the task in one statement (the task's org is the scope).
-    return orgs.access_with(user=caller(), model=Task, object_id=task_id, options=WITH_COUNTS)
+    return orgs.access_with(
+        user=caller(), model=Task, object_id=task_id, options=listing.WITH_COUNTS
+    )
 
 
 @bp.get("/tasks")
@@ -150,6 +149,7 @@ def list_tasks(query: TaskQuery) -> ResponseReturnValue:
         page=query.page,
         per_page=query.per_page,
         after=read_cursor(query),
+        rows=True,
     )
     return task_page(page, query)
 
@@ -164,11 +164,11 @@ def list_tasks(query: TaskQuery) -> ResponseReturnValue:
     responses=responses(304, 404, headers=["ETag"]),
 )
 def get_task(task_id: int) -> Any:
-    task = _task(task_id)[1]
-    version = etag(task.version)["ETag"]
+    found = reading.task_out(user=caller(), task_id=task_id)
+    version = etag(found["version"])["ETag"]
     if conditional.unchanged(version):
         return conditional.not_modified(version)
-    return task_response(task)
+    return TaskOut.model_validate(found), 200, {"ETag": version}
 
 
 @bp.patch("/tasks/<int:task_id>")

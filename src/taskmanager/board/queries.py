@@ -17,6 +17,7 @@ from sqlalchemy import tuple_
 from sqlalchemy import union_all
 from sqlalchemy.orm import undefer
 
+from taskmanager.activity import services as activity
 from taskmanager.extensions import db
 from taskmanager.projects.models import Project
 from taskmanager.tasks.listing import TaskFilters
@@ -132,3 +133,23 @@ def columns(
             )
         )
     return board
+
+
+def card(task_id: int) -> Task:
+    """One card read afresh with its counts (after a move changed it)."""
+    query = (
+        select(Task)
+        .where(Task.id == task_id)
+        .options(*CARD_OPTIONS)
+        .execution_options(populate_existing=True)
+    )
+    return db.session.scalars(query).one()
+
+
+def marker(*, organization_id: int, project_id: int) -> tuple[str, bool]:
+    """The organization's change marker, and whether the project is there: one statement."""
+    there = select(Project.id).where(
+        Project.id == project_id, Project.organization_id == organization_id
+    )
+    changes, found = activity.marker(organization_id, with_row=there)
+    return changes, found is not None

@@ -15,17 +15,13 @@ from typing import Any
 from flask import current_app
 from flask import render_template
 from flask import request
-from flask import url_for
 from flask.typing import ResponseReturnValue
 from flask_security import current_user
-from sqlalchemy import select
 
 from taskmanager import conditional
-from taskmanager.activity import services as activity
 from taskmanager.board import queries
 from taskmanager.db import utcnow
 from taskmanager.errors import NotFound
-from taskmanager.extensions import db
 from taskmanager.orgs import services as orgs
 from taskmanager.orgs.models import Membership
 from taskmanager.orgs.workspace import membership
@@ -67,10 +63,7 @@ def _board_tag(me: Membership, project_id: int) -> tuple[str, bool]:
     time zone, the filters and how many cards are shown; and the half hour, so the
     forms' CSRF tokens (valid for an hour) are renewed on a board left open.
     """
-    there = select(Project.id).where(
-        Project.id == project_id, Project.organization_id == me.organization_id
-    )
-    changes, found = activity.marker(me.organization_id, with_row=there)
+    changes, found = queries.marker(organization_id=me.organization_id, project_id=project_id)
     now: datetime = utcnow()
     etag = conditional.tag(
         changes, project_id, me.user_id, me.role, current_user.time_zone,
@@ -78,7 +71,7 @@ def _board_tag(me: Membership, project_id: int) -> tuple[str, bool]:
         sorted((status.value, n) for status, n in _shown().items()),
         now.date(), now.hour, now.minute // 30,
     )  # fmt: skip
-    return etag, found is not None
+    return etag, found
 
 
 def _columns_context(me: Membership, project: Project, etag: str) -> dict[str, Any]:
@@ -113,7 +106,9 @@ def board(project_id: int) -> ResponseReturnValue:
         can_manage=can(me.role, Action.MANAGE_PROJECTS),
         **_columns_context(me, project, etag),
     )
-    return page, 200, {"ETag": etag, "Cache-Control": conditional.REVALIDATE}
+    # The page itself is never answered 304 (it carries flash messages); its columns
+    # hold the ETag the poll starts from.
+    return page
 
 
 @workspace.get("/projects/<int:project_id>/board/columns")
@@ -172,12 +167,7 @@ def moved(me: Membership, task: Task, *, notice: str | None = None) -> ResponseR
             "board/_columns.html", notice=notice, **_columns_context(me, project, etag)
         )
         return html, 200, {"HX-Retarget": "#board", "HX-Reswap": "outerHTML"}
-    fresh = db.session.scalars(
-        select(Task)
-        .where(Task.id == task.id)
-        .options(*queries.CARD_OPTIONS)
-        .execution_options(populate_existing=True)
-    ).one()
+    fresh = queries.card(task.id)
     filters = listing.filters_from_args(request.args, user=current_user)
     html = render_template(
         "board/_moved.html",
@@ -189,6 +179,5 @@ def moved(me: Membership, task: Task, *, notice: str | None = None) -> ResponseR
         },
         statuses=list(Status),
         cards_writable=True,
-        column_url=url_for("org.board_column", project_id=project.id, status=fresh.status),
     )
     return html

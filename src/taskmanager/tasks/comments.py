@@ -71,7 +71,8 @@ def add_comment(*, actor: Membership, task: Task, data: CommentFields) -> Commen
     return comment
 
 
-def _may_change(actor: Membership, comment: Comment) -> None:
+def require_may_change(actor: Membership, comment: Comment) -> None:
+    """Raise Forbidden unless ``actor`` wrote ``comment`` or may moderate."""
     require(actor.role, Action.WRITE_TASKS)
     if comment.author_id != actor.user_id and not can(actor.role, Action.DELETE_ANY_TASK):
         raise Forbidden("Only the author or an admin can change this comment.")
@@ -86,7 +87,7 @@ def update_comment(
     Raises:
         StaleVersion: ``expected_version`` is not the comment's current version.
     """
-    _may_change(actor, comment)
+    require_may_change(actor, comment)
     check_version(comment, expected_version, noun="comment")
     if data.body != comment.body:
         comment.body = data.body
@@ -104,7 +105,7 @@ def delete_comment(
     Raises:
         StaleVersion: ``expected_version`` is not the comment's current version.
     """
-    _may_change(actor, comment)
+    require_may_change(actor, comment)
     check_version(comment, expected_version, noun="comment")
     db.session.delete(comment)
     db.session.commit()

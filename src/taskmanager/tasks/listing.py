@@ -16,8 +16,11 @@ from datetime import date
 from datetime import datetime
 from datetime import time
 from datetime import timedelta
+from typing import Any
+from typing import cast
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import ColumnElement
 from sqlalchemy import Select
 from sqlalchemy import func
 from sqlalchemy import select
@@ -29,6 +32,7 @@ from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import db
 from taskmanager.projects.models import Project
 from taskmanager.schemas import parse
+from taskmanager.tasks import reading
 from taskmanager.tasks import search
 from taskmanager.tasks import sorting
 from taskmanager.tasks.models import Status
@@ -102,7 +106,7 @@ def filters_from_args(args: Mapping[str, str], *, user: User) -> TaskFilters:
     return filters
 
 
-def filtered(query: Select[Task], filters: TaskFilters) -> Select[Task]:
+def filtered(query: AnySelect, filters: TaskFilters) -> AnySelect:
     if filters.status:
         query = query.where(Task.status == filters.status)
     if filters.open_only:
@@ -127,6 +131,14 @@ def filtered(query: Select[Task], filters: TaskFilters) -> Select[Task]:
     return query
 
 
+AnySelect = Select[*tuple[Any, ...]]  # of Task, or of rows (reading.ROWS)
+
+# One option object for every page, so the statement built with it is reused.
+WITH_COUNTS = (
+    undefer(Task.comment_count), undefer(Task.attachment_count), undefer(Task.watcher_ids)
+)  # fmt: skip
+
+
 @dataclass
 class Page:
     """One page of tasks, and where the next one starts.
@@ -136,7 +148,7 @@ class Page:
     (pass it back as ``after``), None on the last page.
     """
 
-    items: list[Task]
+    items: list[Any]  # Task instances, or rows of reading.COLUMNS
     total: int
     page: int | None
     per_page: int
@@ -146,21 +158,30 @@ class Page:
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
 
+    def window(self, around: int = 2) -> list[int]:
+        """The page numbers a pager links to: the first two, the last two, and those
+        within ``around`` of this one; at most 4 + 2 * around + 1 whatever the total."""
+        here, last = self.page or 1, self.pages
+        near = range(max(1, here - around), min(last, here + around) + 1)
+        return sorted({*range(1, min(last, 2) + 1), *near, *range(max(1, last - 1), last + 1)})
+
 
 def list_tasks(
     *, project: Project, filters: TaskFilters, page: int = 1, per_page: int = 25,
-    after: Sequence[object] | None = None,
+    after: Sequence[object] | None = None, rows: bool = False,
 ) -> Page:  # fmt: skip
     """One page of a project's tasks: a fixed number of statements whatever the page.
 
     With ``after`` (a ``Page.next_after``) the page starts after that task, and
-    ``page`` is ignored.
+    ``page`` is ignored. With ``rows`` the items are rows of ``reading.COLUMNS``
+    (what the API shows), not Task instances.
 
     Raises:
         ValidationFailed: ``after`` is not a position in ``filters.sort``.
     """
-    base = filtered(select(Task).where(Task.project_id == project.id), filters)
-    return _page(base, filters, page=page, per_page=per_page, after=after)
+    start: AnySelect = reading.ROWS if rows else select(Task)
+    base = filtered(start.where(Task.project_id == project.id), filters)
+    return _page(base, filters, page=page, per_page=per_page, after=after, rows=rows)
 
 
 def search_tasks(
@@ -171,33 +192,36 @@ def search_tasks(
     page: int = 1,
     per_page: int = 25,
     after: Sequence[object] | None = None,
+    rows: bool = False,
 ) -> Page:
     """One page of tasks across organizations (the caller scopes the request to them).
 
-    ``after`` as for ``list_tasks``.
+    ``after`` and ``rows`` as for ``list_tasks``.
     """
-    query = select(Task).where(Task.organization_id.in_(list(organization_ids)))
+    start: AnySelect = reading.ROWS if rows else select(Task)
+    query = start.where(Task.organization_id.in_(list(organization_ids)))
     if project_id is not None:
         query = query.where(Task.project_id == project_id)
-    return _page(filtered(query, filters), filters, page=page, per_page=per_page, after=after)
+    return _page(
+        filtered(query, filters), filters, page=page, per_page=per_page, after=after, rows=rows
+    )
 
 
 def _page(
-    base: Select[Task], filters: TaskFilters, *, page: int, per_page: int,
-    after: Sequence[object] | None,
+    base: AnySelect, filters: TaskFilters, *, page: int, per_page: int,
+    after: Sequence[object] | None, rows: bool,
 ) -> Page:  # fmt: skip
     per_page = max(1, min(per_page, 100))
     # The total of every match rides on each row (an uncorrelated subquery: PostgreSQL
     # counts once per statement), so a page is one statement whatever its kind. The key
     # values come from the database next to each task, so the next position is exactly
     # what the database compares (lower(title), the priority rank).
-    count = select(func.count()).select_from(base.order_by(None).subquery())
-    query = (
-        base.add_columns(count.scalar_subquery(), *sorting.columns(filters.sort))
-        .order_by(*sorting.order_by(filters.sort))
-        .options(
-            undefer(Task.comment_count), undefer(Task.attachment_count), undefer(Task.watcher_ids)
-        )
+    # The matches counted on the tasks table alone, whatever the page selects.
+    where = cast(ColumnElement[bool], base.whereclause)  # every list filters by something
+    count = select(func.count()).select_from(Task).where(where).correlate(None)
+    head, width = (base, reading.WIDTH) if rows else (base.options(*WITH_COUNTS), 1)
+    query = head.add_columns(count.scalar_subquery(), *sorting.columns(filters.sort)).order_by(
+        *sorting.order_by(filters.sort)
     )
     number: int | None = None
     if after is not None:
@@ -206,13 +230,13 @@ def _page(
         number = max(1, page)
         query = query.offset((number - 1) * per_page)
     # One row more than the page tells whether another page follows.
-    rows = db.session.execute(query.limit(per_page + 1)).all()
-    items = [row[0] for row in rows[:per_page]]
+    found = db.session.execute(query.limit(per_page + 1)).all()
+    items = [row if rows else row[0] for row in found[:per_page]]
     # A page past the end has no row to carry the total: counted apart.
-    total = int(rows[0][1]) if rows else db.session.scalar(count) or 0
+    total = int(found[0][width]) if found else db.session.scalar(count) or 0
     next_after = None
-    if len(rows) > per_page:
-        next_after = sorting.dump(filters.sort, tuple(rows[per_page - 1])[2:])
+    if len(found) > per_page:
+        next_after = sorting.dump(filters.sort, tuple(found[per_page - 1])[width + 1 :])
     return Page(items=items, total=total, page=number, per_page=per_page, next_after=next_after)
 
 

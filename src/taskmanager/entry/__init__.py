@@ -1,0 +1,1 @@
+"""Fast entry and editing: quick-add, inline list edits, confirmations, project management."""
