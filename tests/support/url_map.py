@@ -333,6 +333,7 @@ PLAIN = {
     "export_type": "csv",
     "name": "missing.eml",
     "status": "todo",  # a board column
+    "cell": "status",  # a task row's cell, edited in place
 }
 
 
