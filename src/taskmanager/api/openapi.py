@@ -214,6 +214,10 @@ def init_app(app: APIFlask) -> None:
                     responses.setdefault(
                         "409", {"$ref": "#/components/responses/IdempotencyConflict"}
                     )
+                    # A malformed key is refused even where the operation takes no body.
+                    if "400" not in responses:
+                        responses["400"] = _plain_error("Validation error")
+                        responses["400"]["headers"] = dict(limit_refs)
         return spec
 
     app.spec_processor(document)
