@@ -17,6 +17,8 @@ from typing import Any
 from granian.constants import Interfaces
 from granian.server import Server
 
+from deploy import server_logs
+
 TARGET = "taskmanager.wsgi:app"
 
 
@@ -33,7 +35,9 @@ def settings() -> dict[str, Any]:
         # A worker that dies (out of memory, a crash) is started again.
         "respawn_failed_workers": True,
         "workers_kill_timeout": int(os.environ.get("GRANIAN_KILL_TIMEOUT", "30")),
-        "log_access": False,  # the app writes the access log, with the request id
+        "log_access": server_logs.server_access_log(),  # the app writes one, with the id
+        # In production granian's own lines are JSON too, by the app's formatter.
+        "log_dictconfig": server_logs.granian_config() if server_logs.json_logs() else None,
     }
 
 

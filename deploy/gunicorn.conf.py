@@ -10,6 +10,8 @@ import signal
 import threading
 from typing import Any
 
+from deploy import server_logs
+
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 # Threads, not processes, carry the concurrency: requests mostly wait on PostgreSQL.
 worker_class = "gthread"
@@ -26,6 +28,9 @@ DRAIN_SECONDS = float(os.environ.get("TASKMANAGER_DRAIN_SECONDS", "3"))
 # The app writes its own JSON access log with the request id; gunicorn's would repeat it.
 accesslog = None
 errorlog = "-"
+# In production gunicorn's own lines are JSON too, by the app's formatter (server_logs.py).
+if server_logs.json_logs():
+    logconfig_dict = server_logs.gunicorn_config()
 # ProxyFix in the app reads X-Forwarded-*; gunicorn must not rewrite them first.
 forwarded_allow_ips = ""
 proc_name = "taskmanager-web"

@@ -140,7 +140,10 @@ def over_http(args: argparse.Namespace, instance: str) -> fuzz.Outcome:
 def campaign_config(args: argparse.Namespace, *, offset: int) -> schemathesis.Config:
     # Each target gets its own seed: the two halves draw different requests.
     return fuzz.config(
-        max_examples=args.max_examples, max_steps=args.max_steps, seed_value=args.seed + offset
+        max_examples=args.max_examples,
+        max_steps=args.max_steps,
+        seed_value=args.seed + offset,
+        checks=fuzz.STRICT_CHECKS,
     )
 
 

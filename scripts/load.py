@@ -14,10 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -32,8 +29,15 @@ from deploy.processes import free_port  # noqa: E402
 from deploy.processes import wait_for_http  # noqa: E402
 from deploy.services import private_redis  # noqa: E402
 from deploy.stack import NGINX  # noqa: E402
+from deploy.stack import SERVERS  # noqa: E402
 from deploy.stack import Stack  # noqa: E402
 from deploy.stack import StackConfig  # noqa: E402
+from tests.support.load import WRK_TIMEOUT_SECONDS  # noqa: E402
+from tests.support.load import failed_statuses  # noqa: E402
+from tests.support.load import mix_script  # noqa: E402
+from tests.support.load import nginx_statuses  # noqa: E402
+from tests.support.load import run_wrk  # noqa: E402
+from tests.support.load import seed  # noqa: E402
 
 USERS = 8
 RAISED_LIMITS = {
@@ -41,26 +45,6 @@ RAISED_LIMITS = {
     "TASKMANAGER_API_READ_RATE_LIMIT": "1000000 per minute",
     "TASKMANAGER_LOGIN_RATE_LIMIT": "1000 per minute",
 }
-# Per connection: 60% list a project's tasks, 25% read one task, 15% create a task.
-WRK_SCRIPT = """
-local users = %(users)s
-math.randomseed(os.time())
-request = function()
-  local u = users[math.random(#users)]
-  local headers = {["Authorization"] = "Bearer " .. u.token,
-                   ["Content-Type"] = "application/json"}
-  local r = math.random()
-  if r < 0.15 then
-    return wrk.format("POST", "/api/v1/projects/" .. u.project .. "/tasks", headers,
-                      '{"title": "load test task"}')
-  elseif r < 0.40 then
-    return wrk.format("GET", "/api/v1/tasks/" .. u.task, headers)
-  end
-  return wrk.format("GET", "/api/v1/projects/" .. u.project .. "/tasks?per_page=20", headers)
-end
-"""
-
-
 # P1: the server with the whole extension stack and nothing else (no database).
 LIVEZ_SCRIPT = """
 request = function()
@@ -81,18 +65,10 @@ def fresh_database(name: str) -> str:
     return f"postgresql://{user}@{host}:{port}/{name}"
 
 
-def seed(stack: Stack) -> list[dict[str, Any]]:
-    """USERS owners, each with an org, a project, a task and an access token."""
-    import requests
-
+def seeding_app(stack: Stack) -> Any:
     from taskmanager import create_app
-    from tests.factories import PASSWORD
-    from tests.factories import make_org
-    from tests.factories import make_project
-    from tests.factories import make_task
-    from tests.factories import make_user
 
-    app = create_app(
+    return create_app(
         {
             "SECRET_KEY": stack.secret_key(),
             "DATABASE_URL": stack.config.database_url,
@@ -100,28 +76,6 @@ def seed(stack: Stack) -> list[dict[str, Any]]:
             "REDIS_URL": stack.config.redis_url,
         }
     )
-    users = []
-    for number in range(USERS):
-        user = make_user(app, name=f"Load {number}")
-        project = make_project(app, make_org(app, user, name=f"Load org {number}"))
-        task = make_task(app, project, user, title="Read me")
-        answer = requests.post(
-            f"{stack.config.base_url}/api/v1/auth/tokens",
-            json={"email": user.email, "password": PASSWORD},
-            timeout=30,
-        )
-        answer.raise_for_status()
-        users.append(
-            {"token": answer.json()["access_token"], "project": project.id, "task": task.id}
-        )
-    return users
-
-
-def lua_table(users: list[dict[str, Any]]) -> str:
-    rows = [
-        f'{{token = "{u["token"]}", project = {u["project"]}, task = {u["task"]}}}' for u in users
-    ]
-    return "{" + ", ".join(rows) + "}"
 
 
 def extra_nginx(stack: Stack, name: str, upstreams: list[str]) -> tuple[Process, str]:
@@ -154,47 +108,17 @@ def extra_nginx(stack: Stack, name: str, upstreams: list[str]) -> tuple[Process,
     return process, url
 
 
-def parse_wrk(output: str) -> dict[str, float]:
-    def latency_ms(label: str) -> float:
-        match = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
-        assert match, output
-        value, unit = float(match.group(1)), match.group(2)
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-
-    requests = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    socket = re.search(
-        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
-    )
-    bad_status = int(non_2xx.group(1)) if non_2xx else 0
-    socket_errors = sum(int(n) for n in socket.groups()) if socket else 0
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    return {
-        "p50_ms": latency_ms("50"),
-        "p99_ms": latency_ms("99"),
-        "rps": rate,
-        "requests": requests,
-        "errors": bad_status + socket_errors,
-        "non_2xx": bad_status,
-        "socket_errors": socket_errors,  # connect, read, write, and wrk's 10 s timeout
-    }
-
-
-def run_wrk(url: str, script: Path, duration: int, connections: int) -> dict[str, float]:
-    wrk = shutil.which("wrk") or "/usr/bin/wrk"
-    result = subprocess.run(  # noqa: S603 - fixed arguments
-        [wrk, "-t", "2", "-c", str(connections), "-d", f"{duration}s", "--latency",
-         "--timeout", "10s", "-s", str(script), url],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    return parse_wrk(result.stdout)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=60)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument(
+        "--timeout",
+        type=int,
+        default=WRK_TIMEOUT_SECONDS,
+        help="wrk's per-request timeout (default: past nginx's own 60 s)",
+    )
     parser.add_argument("--targets", default="gunicorn,granian,both")
     parser.add_argument(
         "--mix", choices=("api", "livez"), default="api", help="the API mix, or /livez only (P1)"
@@ -203,6 +127,7 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="tm_stack_load-"))
     database_url = fresh_database("tm_stack_load")
     results: dict[str, list[dict[str, float]]] = {}
+    failed = 0  # what nginx's logs count as failed (5xx, 499), besides wrk's errors
     with private_redis(workdir) as redis_base:
         config = StackConfig(
             workdir=workdir,
@@ -214,10 +139,9 @@ def main() -> int:
             env=RAISED_LIMITS,
         )
         with Stack(config) as stack:
-            users = seed(stack)
             script = workdir / "mix.lua"
             if args.mix == "api":
-                script.write_text(WRK_SCRIPT % {"users": lua_table(users)})
+                mix_script(seed(seeding_app(stack), config.base_url, USERS), script)
             else:
                 script.write_text(LIVEZ_SCRIPT)
             ports = stack.server_ports
@@ -232,16 +156,23 @@ def main() -> int:
                 for round_number in range(args.rounds):
                     order = targets if round_number % 2 == 0 else targets[::-1]
                     for target in order:
-                        figures = run_wrk(fronts[target], script, args.duration, args.connections)
+                        figures = run_wrk(
+                            fronts[target], script, args.duration, args.connections, args.timeout
+                        )
                         results.setdefault(target, []).append(figures)
                         print(f"round {round_number + 1} {target:>8}: {json.dumps(figures)}")
                         sys.stdout.flush()
+                logs = {"both": stack.logs / "nginx-access.log"}
+                logs |= {name: stack.workdir / f"nginx-{name}" / "access.log" for name in SERVERS}
+                for target in targets:
+                    statuses = nginx_statuses(logs[target])
+                    failed += sum(failed_statuses(statuses).values())
+                    print(f"nginx statuses, {target}: {statuses}")
             finally:
                 for process in extra:
                     process.stop(signum=15)
     print(f"\n{args.mix} mix, {args.connections} connections, {args.duration}s per run")
     print("median over rounds (min-max):")
-    failed = 0
     for target, runs in results.items():
         line = []
         for key in ("rps", "p50_ms", "p99_ms"):

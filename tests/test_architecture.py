@@ -37,7 +37,8 @@ def test_no_view_module_enters_a_tenant_scope_itself():
 
 
 FEATURES = {
-    "accounts", "activity", "admin", "attachments", "billing", "board", "imports", "mail",
+    "accounts", "activity", "admin", "attachments", "billing", "board", "checklists",
+    "dependencies", "imports", "mail",
     "notifications", "orgs", "pages", "projects", "tasks",
 }  # fmt: skip
 # The modules that wire features together (the factory, the CLI, the demo data).

@@ -35,7 +35,9 @@ from taskmanager.attachments import views as attachment_views  # noqa: F401 - ad
 from taskmanager.billing import stripe_client
 from taskmanager.billing.views import bp as billing_bp  # also adds the billing pages
 from taskmanager.board import views as board_views  # noqa: F401 - adds its routes
+from taskmanager.checklists import views as checklist_views  # noqa: F401 - adds its routes
 from taskmanager.db import IdConverter
+from taskmanager.dependencies import views as dependency_views  # noqa: F401 - adds its routes
 from taskmanager.entry import manage as entry_manage  # noqa: F401 - adds its routes
 from taskmanager.entry import views as entry_views  # noqa: F401 - adds its routes
 from taskmanager.extensions import csrf

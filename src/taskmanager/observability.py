@@ -142,6 +142,8 @@ def configure_logging(app: Flask) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+    # Python's warnings are written to stderr as plain text unless they are logged.
+    logging.captureWarnings(True)
 
 
 def init_app(app: Flask) -> None:

@@ -37,9 +37,20 @@ class Action(StrEnum):
     MANAGE_SHARED_VIEWS = "manage_shared_views"
     # Outgoing webhooks: their URLs and signing secrets reach other systems.
     MANAGE_WEBHOOKS = "manage_webhooks"
+    # Add, edit, tick, reorder and delete a task's checklist items (converting one into
+    # a task also needs WRITE_TASKS).
+    EDIT_CHECKLISTS = "edit_checklists"
+    LINK_TASKS = "link_tasks"  # add or remove "blocked by" links between tasks
 
 
-_MEMBER = {Action.VIEW, Action.WRITE_TASKS, Action.DELETE_OWN_TASK, Action.SHARE_VIEWS}
+_MEMBER = {
+    Action.VIEW,
+    Action.WRITE_TASKS,
+    Action.DELETE_OWN_TASK,
+    Action.SHARE_VIEWS,
+    Action.EDIT_CHECKLISTS,
+    Action.LINK_TASKS,
+}
 _ADMIN = _MEMBER | {
     Action.MANAGE_SHARED_VIEWS,
     Action.DELETE_ANY_TASK,

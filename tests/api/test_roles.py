@@ -44,17 +44,25 @@ REQUESTS = {
         {"url": "https://hooks.example.com/in", "events": ["task.created"]},
         201,
     ),
+    Action.EDIT_CHECKLISTS: lambda t: (
+        "POST",
+        f"/tasks/{t.task.id}/checklist",
+        {"title": "A"},
+        201,
+    ),
 }
 # Billing is a page flow (Stripe Checkout and the Portal; the page matrix covers it);
 # own-task deletion has its own test below; deleting others' attachments needs one
 # uploaded first: its matrix, generated from the same table, is in
 # tests/attachments/test_roles.py. Deleting others' shared views needs one saved by
-# someone else first: tests/api/test_saved_views_api.py, from the same table.
+# someone else first: tests/api/test_saved_views_api.py, from the same table. Linking
+# tasks needs a second task: its matrix is in tests/dependencies/test_api.py.
 ELSEWHERE = {
     Action.MANAGE_BILLING,
     Action.DELETE_OWN_TASK,
     Action.DELETE_ANY_ATTACHMENT,
     Action.MANAGE_SHARED_VIEWS,
+    Action.LINK_TASKS,
 }
 
 

@@ -60,7 +60,8 @@ def workspace(app, make_user):
 
     lead = make_user(name="Lena Lead")
     org = make_org(app, lead, name="Orbit Labs")
-    add_member(app, org, make_user(name="Max Member"), "member")
+    max_member = make_user(name="Max Member")
+    add_member(app, org, max_member, "member")
     project = make_project(app, org, name="Rocket")
     bug = make_label(app, org, name="bug", color="#dc3545")
     task = make_task(
@@ -74,6 +75,8 @@ def workspace(app, make_user):
         priority="high",
     )
     make_task(app, project, lead, title="Paint the fins", due_at=utcnow() - timedelta(days=1))
+    # Lena's notifications list has an item.
+    make_task(app, project, max_member, title="Check the valves", assignee_id=lead.id)
     return lead, org, project, task
 
 
@@ -99,7 +102,11 @@ def test_main_pages_have_no_serious_accessibility_violations(
         "board": f"/o/{org.slug}/projects/{project.id}/board",
         "task": f"/o/{org.slug}/tasks/{task.id}",
         "settings": "/account/settings",
+        "notifications": "/notifications",
         "two-factor": "/tf-setup",
+        "search": "/search?q=fuel",
+        "my-tasks": "/my-tasks",
+        "save-view": f"/o/{org.slug}/projects/{project.id}/views/new?q=fuel",
     }
     found: dict[str, list[dict[str, Any]]] = {}
 

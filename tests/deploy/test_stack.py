@@ -8,6 +8,7 @@ drains (readiness 503 first, every request in flight completes).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import signal
 import threading
@@ -267,3 +268,21 @@ def test_an_attachment_goes_up_and_comes_back_through_nginx_via_x_accel_redirect
     assert direct.status_code == 404
     refused = requests.get(f"{base}{attachment['download_url']}", timeout=30)
     assert refused.status_code == 401
+
+
+def test_every_line_the_app_servers_write_is_json(stack, team):
+    """Their own lines (start, workers, shutdown) too, not only the app's (server_logs.py)."""
+    own = {"gunicorn": "gunicorn.error", "granian": "_granian"}
+    for name in SERVERS:
+        lines = [line for line in (stack.logs / f"{name}.log").read_text().splitlines() if line]
+        assert [line for line in lines if not _json_object(line)] == [], name
+        loggers = {json.loads(line)["logger"] for line in lines}
+        assert own[name] in loggers and "taskmanager.access" in loggers, (name, loggers)
+
+
+def _json_object(line: str) -> bool:
+    try:
+        entry = json.loads(line)
+    except ValueError:
+        return False
+    return isinstance(entry, dict) and {"time", "level", "logger", "message"} <= set(entry)

@@ -52,7 +52,9 @@ def test_the_archive_holds_my_data_and_nobody_elses(
         lambda: api.get(f"/me/export/{export_id}").json["state"] == "done",
         timeout=30, what="the export is built",
     )  # fmt: skip
-    [email] = inbox.wait_for(lambda m: me.email in str(m["To"]))
+    [email] = inbox.wait_for(
+        lambda m: me.email in str(m["To"]) and "ready to download" in str(m["Subject"])
+    )
     path = LINK.search(text_of(email)).group(1)
 
     client = committed_app.test_client()
@@ -90,3 +92,15 @@ def test_the_export_is_asked_for_on_the_your_data_page(app, user, auth_client, e
     response = post(auth_client, "/account/data/export", follow_redirects=True)
     assert "we will email you a download link" in response.get_data(as_text=True)
     assert [name for name, _ in enqueued if name.endswith("build_export")]
+
+
+def test_an_export_lost_on_the_way_is_replaced_not_waited_for_forever(
+    app, user, api_as, monkeypatch
+):
+    api = api_as(user)
+    first = api.post("/me/export").json
+    assert api.post("/me/export").json["id"] == first["id"]  # still on its way
+    monkeypatch.setitem(app.config, "JOB_STALE_SECONDS", 0)
+    second = api.post("/me/export").json
+    assert second["id"] != first["id"]
+    assert api.get(f"/me/export/{first['id']}").json["state"] == "failed"

@@ -221,7 +221,7 @@ def test_the_dependencies_feature_can_tell_an_assignee_their_task_is_unblocked(a
     blocker = make_task(app, team.project, owner, title="Get approval")
     with app.test_request_context(), tenancy.system():
         recorded = notify.notify(
-            recipients=[db.session.get(User, member.id)], kind="unblocked",
+            recipients=[db.session.get(User, member.id)], kind="unblocked", still_blocked=False,
             task=db.session.get(Task, blocked.id), actor=db.session.get(User, owner.id),
             key=f"unblocked:{blocked.id}:{blocker.id}", excerpt="“Get approval” is done",
             blocker=db.session.get(Task, blocker.id),

@@ -32,6 +32,8 @@ PAGE_ACTIONS = {
         "/webhooks",
         {"url": "https://hooks.example.com/in", "events": "task.created"},
     ),
+    Action.EDIT_CHECKLISTS: ("POST", "/tasks/{others_task}/checklist", {"title": "A step"}),
+    Action.LINK_TASKS: ("POST", "/tasks/{others_task}/dependencies", {"blocked_by": "{own_task}"}),
 }
 CASES = [(role, action) for role in Role for action in Action if action in PAGE_ACTIONS]
 
@@ -56,6 +58,8 @@ def test_role_may_do_exactly_what_the_policy_table_says(app, team, as_user, role
         others_view=others_view,
     )  # fmt: skip
     client = as_user(person)
+    if data:
+        data = {name: value.format(own_task=own.id) for name, value in data.items()}
     response = client.get(url) if method == "GET" else post(client, url, data)
 
     allowed = action in POLICY[role]

@@ -13,6 +13,7 @@ from tests.conftest import post
 from tests.factories import make_org
 from tests.factories import make_project
 from tests.factories import make_task
+from tests.support.content import make_view
 
 
 def views_url(team):
@@ -155,3 +156,17 @@ def test_my_tasks_lists_my_open_tasks_everywhere_soonest_first(app, team, as_use
     titles = re.findall(r'class="fw-medium" href="[^"]+">([^<]+)<', page)
     assert titles == ["Soonest", "Water the plants", "Undated"]
     assert "Side project" in page and "Acme" in page
+
+
+def test_another_organizations_view_is_404_on_every_page(app, team, as_user, make_user):
+    stranger = make_user()
+    rival = make_org(app, stranger, name="Rival")
+    theirs = make_view(app, make_project(app, rival), stranger, name="Rival plans", shared=True)
+    client = as_user(team.people["owner"])
+    base = f"/o/{team.org.slug}/views/{theirs.id}"
+    assert client.get(f"{base}/edit").status_code == 404
+    assert post(client, f"{base}/edit", {"name": "Pwned"}).status_code == 404
+    assert post(client, f"{base}/delete").status_code == 404
+    page = client.get(f"/o/{team.org.slug}/projects/{team.project.id}?view={theirs.id}")
+    assert "Rival plans" not in page.get_data(as_text=True)
+    assert [name for name, *_ in stored_views(app)] == ["Rival plans"]

@@ -236,6 +236,103 @@ def _personal_token(tenant: Tenant) -> int:
     )
 
 
+def _checklist_item(tenant: Tenant) -> int:
+    from taskmanager.checklists import services as checklists
+    from taskmanager.checklists.schemas import ChecklistItemCreate
+    from taskmanager.tasks.models import Task
+
+    task_id = tenant["task_id"]
+    return _built(
+        tenant,
+        lambda actor: checklists.add_item(
+            actor=actor, task=db.session.get(Task, task_id),
+            data=ChecklistItemCreate(title=f"{tenant.marker} step"),
+        ),
+    )  # fmt: skip
+
+
+def _dependency(tenant: Tenant) -> int:
+    from taskmanager.dependencies import services as dependencies
+    from taskmanager.tasks.models import Task
+    from tests.factories import make_task
+
+    blocker = tenant["task_id"]
+    waiting = make_task(
+        tenant.app, _project_row(tenant), tenant.owner, title=f"{tenant.marker} next"
+    )
+    return _built(
+        tenant,
+        lambda actor: dependencies.add_dependency(
+            actor=actor, blocker=db.session.get(Task, blocker),
+            blocked=db.session.get(Task, waiting.id),
+        ),
+    )  # fmt: skip
+
+
+def _row(tenant: Tenant, make: Callable[[], Any]) -> int:
+    """A row ``make`` returns, added and committed as is, with every tenant visible."""
+    with tenant.app.app_context(), tenancy.system():
+        row = make()
+        db.session.add(row)
+        db.session.commit()
+        return int(row.id)
+
+
+def _saved_view(tenant: Tenant) -> int:
+    from taskmanager.savedviews import services as views
+    from taskmanager.savedviews.schemas import SavedViewIn
+
+    project = _project_row(tenant)
+    data = SavedViewIn(name=f"{tenant.marker} view", shared=True)
+    return _built(tenant, lambda actor: views.create_view(actor=actor, project=project, data=data))
+
+
+def _webhook(tenant: Tenant) -> int:
+    from taskmanager.webhooks.models import WebhookEndpoint
+
+    return _row(
+        tenant,
+        lambda: WebhookEndpoint(
+            organization_id=tenant.org.id, url=f"https://{tenant.marker.lower()}.example/hook",
+            description=f"{tenant.marker} hook", events=["task.created"],
+            secret=f"whsec_{tenant.marker}", created_by_id=tenant.owner.id,
+        ),
+    )  # fmt: skip
+
+
+def _delivery(tenant: Tenant) -> int:
+    from taskmanager.webhooks.models import WebhookDelivery
+
+    endpoint_id = tenant["endpoint_id"]
+    return _row(
+        tenant,
+        lambda: WebhookDelivery(
+            organization_id=tenant.org.id, endpoint_id=endpoint_id,
+            message_id=f"msg_{tenant.marker}", event_type="task.created",
+            body=f'{{"title": "{tenant.marker}"}}', state="failed",
+        ),
+    )  # fmt: skip
+
+
+def _notification(tenant: Tenant) -> int:
+    from taskmanager.notifications.models import Notification
+
+    task_id = tenant["task_id"]
+    return _row(
+        tenant,
+        lambda: Notification(
+            organization_id=tenant.org.id, key=f"{tenant.marker}-note", user_id=tenant.owner.id,
+            kind="assigned", task_id=task_id, excerpt=f"{tenant.marker} note",
+        ),
+    )  # fmt: skip
+
+
+def _data_export(tenant: Tenant) -> int:
+    from taskmanager.mydata.models import DataExport
+
+    return _row(tenant, lambda: DataExport(user_id=tenant.owner.id))
+
+
 # URL parameter name -> how to build one such object in a tenant (its id, or slug).
 KINDS: dict[str, Callable[[Tenant], Any]] = {
     "org_id": lambda tenant: tenant.org.id,
@@ -249,6 +346,13 @@ KINDS: dict[str, Callable[[Tenant], Any]] = {
     "attachment_id": _attachment,
     "job_id": _job,
     "token_id": _personal_token,
+    "view_id": _saved_view,
+    "item_id": _checklist_item,
+    "link_id": _dependency,
+    "endpoint_id": _webhook,
+    "delivery_id": _delivery,
+    "notification_id": _notification,
+    "export_id": _data_export,
 }
 # Query parameters that name an object of a kind above.
 QUERY_KINDS = {
@@ -263,6 +367,8 @@ PLAIN = {
     "filename": "missing.css",
     "export_type": "csv",
     "name": "missing.eml",
+    "status": "todo",  # a board column
+    "cell": "status",  # a task row's cell, edited in place
 }
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
+import pytest
 import standardwebhooks
 
 from tests.factories import make_org
@@ -12,6 +14,15 @@ from tests.support.waiting import wait_until
 from tests.webhooks.verifier import verify
 
 EVENTS = ["task.created", "task.updated", "task.deleted", "comment.created"]
+
+
+@pytest.fixture
+def owned(committed_app, worker, make_user, api_as):
+    """An owner's organization with a project, committed, and the owner's API client."""
+    owner = make_user(name="Olga Owner")
+    org = make_org(committed_app, owner, name="Hooked")
+    project = make_project(committed_app, org)
+    return SimpleNamespace(owner=owner, org=org, project=project, api=api_as(owner))
 
 
 def add_webhook(api, org_id, url, events=EVENTS):
@@ -24,13 +35,8 @@ def deliveries(api, endpoint_id):
     return api.get(f"/webhooks/{endpoint_id}/deliveries").json["items"]
 
 
-def test_task_and_comment_events_arrive_signed_as_the_specification_says(
-    committed_app, worker, make_user, api_as, receiver
-):
-    owner = make_user()
-    org = make_org(committed_app, owner, name="Hooked")
-    project = make_project(committed_app, org)
-    api = api_as(owner)
+def test_task_and_comment_events_arrive_signed_as_the_specification_says(owned, receiver):
+    org, project, api = owned.org, owned.project, owned.api
     hook = add_webhook(api, org.id, receiver.url)
     assert hook["secret"].startswith("whsec_")
 
@@ -63,13 +69,8 @@ def test_task_and_comment_events_arrive_signed_as_the_specification_says(
     assert all(d["log"][0]["status_code"] == 204 for d in log)
 
 
-def test_a_tampered_body_or_a_wrong_secret_does_not_verify(
-    committed_app, worker, make_user, api_as, receiver
-):
-    owner = make_user()
-    org = make_org(committed_app, owner)
-    project = make_project(committed_app, org)
-    api = api_as(owner)
+def test_a_tampered_body_or_a_wrong_secret_does_not_verify(owned, receiver):
+    org, project, api = owned.org, owned.project, owned.api
     hook = add_webhook(api, org.id, receiver.url, ["task.created"])
     api.post(f"/projects/{project.id}/tasks", json={"title": "Original"})
     [request] = receiver.wait_for(1)
@@ -82,13 +83,8 @@ def test_a_tampered_body_or_a_wrong_secret_does_not_verify(
     assert not verify(other.json["secret"], request.headers, request.body)
 
 
-def test_after_a_rotation_both_secrets_sign_during_the_overlap(
-    committed_app, worker, make_user, api_as, receiver
-):
-    owner = make_user()
-    org = make_org(committed_app, owner)
-    project = make_project(committed_app, org)
-    api = api_as(owner)
+def test_after_a_rotation_both_secrets_sign_during_the_overlap(owned, receiver):
+    org, project, api = owned.org, owned.project, owned.api
     hook = add_webhook(api, org.id, receiver.url, ["task.created"])
 
     rotated = api.post(f"/webhooks/{hook['id']}/rotate-secret")
@@ -106,15 +102,12 @@ def test_after_a_rotation_both_secrets_sign_during_the_overlap(
 
 
 def test_a_failing_receiver_is_retried_then_disabled_and_the_owners_emailed(
-    committed_app, worker, make_user, api_as, receiver, inbox, monkeypatch
+    committed_app, owned, receiver, inbox, monkeypatch
 ):
     # The day-long schedule (5 s ... 10 h), compressed: two retries a moment apart.
     monkeypatch.setitem(committed_app.config, "WEBHOOK_RETRY_SCHEDULE", [0.05, 0.05])
     receiver.status = 500
-    owner = make_user(name="Olga Owner")
-    org = make_org(committed_app, owner, name="Flaky")
-    project = make_project(committed_app, org)
-    api = api_as(owner)
+    owner, org, project, api = owned.owner, owned.org, owned.project, owned.api
     hook = add_webhook(api, org.id, receiver.url, ["task.created"])
 
     api.post(f"/projects/{project.id}/tasks", json={"title": "Nobody hears this"})

@@ -21,6 +21,7 @@ REFUSED = [
     "https://localhost/hooks",  # a name that resolves to loopback
     "http://93.184.215.14/hooks",  # public, but not HTTPS
     "https://user:pass@93.184.215.14/hooks",
+    "https://[::1/hooks",  # malformed
 ]
 
 

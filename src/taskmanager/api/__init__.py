@@ -35,6 +35,8 @@ from taskmanager.api.http import require_object
 from taskmanager.api.schemas import Error
 from taskmanager.attachments import api as attachments
 from taskmanager.billing import api as billing_api
+from taskmanager.checklists import api as checklists_api
+from taskmanager.dependencies import api as dependencies_api
 from taskmanager.entry import api as entry_api  # noqa: F401 - adds its route to projects.bp
 from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import csrf
@@ -48,6 +50,7 @@ from taskmanager.webhooks import api as webhooks_api
 BLUEPRINTS = (
     auth.bp, orgs.bp, projects.bp, tasks.bp, jobs.bp, attachments.bp, billing_api.bp,
     notifications_api.bp, search_api.bp, saved_views_api.bp, webhooks_api.bp, mydata_api.bp,
+    checklists_api.bp, dependencies_api.bp,
 )  # fmt: skip
 NAMES = frozenset(blueprint.name for blueprint in BLUEPRINTS)
 AUDIENCE = "taskmanager-api"

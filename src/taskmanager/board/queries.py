@@ -22,6 +22,7 @@ from taskmanager.extensions import db
 from taskmanager.projects.models import Project
 from taskmanager.tasks.listing import TaskFilters
 from taskmanager.tasks.listing import filtered
+from taskmanager.tasks.models import CARD_MARKS
 from taskmanager.tasks.models import Status
 from taskmanager.tasks.models import Task
 
@@ -29,7 +30,7 @@ PAGE = 30  # cards per column, and per "Load more"
 MAX_SHOWN = 300  # cards a refreshed column keeps showing, however many were loaded
 COUNT_CAP = 999  # a column counts up to this, then says "999+"
 # One option tuple for every query, so SQLAlchemy reuses the compiled statement.
-CARD_OPTIONS = (undefer(Task.comment_count), undefer(Task.attachment_count))
+CARD_OPTIONS = (undefer(Task.comment_count), undefer(Task.attachment_count), CARD_MARKS)
 
 Position = tuple[int, int]  # (position, id): where a card sits in its column
 

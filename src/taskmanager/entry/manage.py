@@ -78,8 +78,9 @@ def confirm_delete_comment(comment_id: int) -> ResponseReturnValue:
 @workspace.get("/labels/<int:label_id>/delete")
 def confirm_delete_label(label_id: int) -> ResponseReturnValue:
     me = membership()
-    require(me.role, Action.MANAGE_LABELS)
+    # Found first: another organization's label is 404 whatever the role, then 403.
     label = projects.get_label(me.organization_id, label_id)
+    require(me.role, Action.MANAGE_LABELS)
     used = services.label_use(label)
     return _confirm(
         title=f"Delete the label “{label.name}”?",

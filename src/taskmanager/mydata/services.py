@@ -10,7 +10,9 @@ delete it first.
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
+from flask import current_app
 from flask_security import verify_and_update_password
 from sqlalchemy import delete
 from sqlalchemy import func
@@ -35,12 +37,19 @@ DELETED_NAME = "deleted user"
 
 
 def request_export(*, user: User) -> DataExport:
-    """Queue an export; one already under way is returned instead of a second one."""
+    """Queue an export; one asked for recently and still under way is returned instead.
+
+    One queued for longer than ``JOB_STALE_SECONDS`` was lost (its job never reached a
+    worker): it is marked failed and a new one is queued.
+    """
     running = db.session.scalar(
         select(DataExport).where(DataExport.user_id == user.id, DataExport.state == "queued")
     )
     if running is not None:
-        return running
+        stale = timedelta(seconds=int(current_app.config["JOB_STALE_SECONDS"]))
+        if utcnow() - running.created_at < stale:
+            return running
+        running.state = "failed"
     export = DataExport(user_id=user.id)
     db.session.add(export)
     db.session.flush()

@@ -31,10 +31,15 @@ KINDS: dict[str, Kind] = {
         "notify_watching", "watching", "completed",
         "{actor} completed {title}", "{actor} marked it done",
     ),
-    # A task this one was blocked by is done (sent by the dependencies feature).
+    # A task this one was blocked by is done (dependencies.notices): it is about the
+    # assignee's own work, so their assignment preference decides the email.
     "unblocked": Kind(
-        "notify_watching", "watching", "unblocked",
+        "notify_assigned", "assigned", "blocker_done",
         "Unblocked: {title}", "No longer blocked",
+    ),
+    "still_blocked": Kind(
+        "notify_assigned", "assigned", "blocker_done",
+        "Still blocked: {title}", "One blocker done, others remain",
     ),
     "due_soon": Kind("reminder_hours", "reminders", "reminder", "Due soon: {title}", "Due soon"),
 }  # fmt: skip

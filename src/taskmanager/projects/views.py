@@ -89,6 +89,7 @@ def list_page(project_id: int, **refused: Any) -> str:
         filters=context["filters"],
         page=page,
         per_page=int_or_none(request.args.get("per_page")) or PER_PAGE,
+        marks=True,
     )
     files = attachments.counts(task.id for task in found.items)
     return render_template(

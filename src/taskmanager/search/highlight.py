@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from markupsafe import Markup
 from markupsafe import escape
 
 from taskmanager.tasks.search import WORD
+
+# Markdown's emphasis, code and heading marks: noise in a one-line excerpt.
+MARKDOWN_MARKS = re.compile(r"[*`#~]+")
 
 
 def _matching(word: str, terms: Sequence[str]) -> bool:
@@ -38,7 +42,8 @@ def highlight(text: str, terms: Sequence[str]) -> Markup:
 
 def snippet(text: str, terms: Sequence[str], *, width: int = 160) -> str | None:
     """About ``width`` characters of ``text`` around its first match, on one line;
-    None when no word matches."""
+    None when no word matches. Descriptions and comments are Markdown: its marks go."""
+    text = MARKDOWN_MARKS.sub("", text)
     start = first_match(text, terms)
     if start is None:
         return None

@@ -35,6 +35,7 @@ from taskmanager.schemas import parse
 from taskmanager.tasks import reading
 from taskmanager.tasks import search
 from taskmanager.tasks import sorting
+from taskmanager.tasks.models import CARD_MARKS
 from taskmanager.tasks.models import Status
 from taskmanager.tasks.models import Task
 from taskmanager.tasks.models import task_labels
@@ -168,19 +169,22 @@ class Page:
 
 def list_tasks(
     *, project: Project, filters: TaskFilters, page: int = 1, per_page: int = 25,
-    after: Sequence[object] | None = None, rows: bool = False,
+    after: Sequence[object] | None = None, rows: bool = False, marks: bool = False,
 ) -> Page:  # fmt: skip
     """One page of a project's tasks: a fixed number of statements whatever the page.
 
     With ``after`` (a ``Page.next_after``) the page starts after that task, and
     ``page`` is ignored. With ``rows`` the items are rows of ``reading.COLUMNS``
-    (what the API shows), not Task instances.
+    (what the API shows), not Task instances. ``marks`` loads each task's checklist
+    progress and "blocked" (``CARD_MARKS``) in the same statement, for the list page.
 
     Raises:
         ValidationFailed: ``after`` is not a position in ``filters.sort``.
     """
     start: AnySelect = reading.ROWS if rows else select(Task)
     base = filtered(start.where(Task.project_id == project.id), filters)
+    if marks:
+        base = base.options(CARD_MARKS)
     return _page(base, filters, page=page, per_page=per_page, after=after, rows=rows)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import Boolean
 from sqlalchemy import Column
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
@@ -11,6 +12,7 @@ from sqlalchemy import Table
 from sqlalchemy import Text
 from sqlalchemy import cast
 from sqlalchemy import column
+from sqlalchemy import exists
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import table
@@ -18,6 +20,7 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import column_property
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
+from sqlalchemy.orm import undefer_group
 
 from taskmanager.accounts.models import User
 from taskmanager.db import TimestampMixin
@@ -74,6 +77,11 @@ _ATTACHMENTS = table("attachments", column("id"), column("task_id"))
 # Named, not imported, for the same reason (notifications/models.py imports this module).
 _WATCHERS = table("task_watchers", column("task_id"), column("user_id"), column("organization_id"))
 _MEMBERS = table("memberships", column("organization_id"), column("user_id"))
+# Checklists and dependencies (their own packages) import this module: their tables
+# are named here for the marks a card shows (progress "3/5", "blocked").
+_CHECKLIST = table("checklist_items", column("id"), column("task_id"), column("done", Boolean))
+_LINKS = table("task_dependencies", column("blocker_id"), column("blocked_id"))
+_BLOCKERS = table("tasks", column("id"), column("status")).alias("blocker")
 
 
 class Task(Model, TenantScoped, TimestampMixin):
@@ -142,3 +150,36 @@ class Task(Model, TenantScoped, TimestampMixin):
         .scalar_subquery(),
         deferred=True,
     )
+    # A card's marks, in one deferred group: the board and the list ask for them with
+    # ``CARD_MARKS`` in the statement that loads the page, never one query per card.
+    checklist_total: Mapped[int] = column_property(
+        select(func.count(_CHECKLIST.c.id))
+        .where(_CHECKLIST.c.task_id == id)
+        .correlate_except(_CHECKLIST)
+        .scalar_subquery(),
+        deferred=True,
+        group="marks",
+    )
+    checklist_done: Mapped[int] = column_property(
+        select(func.count(_CHECKLIST.c.id))
+        .where(_CHECKLIST.c.task_id == id, _CHECKLIST.c.done.is_(True))
+        .correlate_except(_CHECKLIST)
+        .scalar_subquery(),
+        deferred=True,
+        group="marks",
+    )
+    # Blocked while any task that blocks it is not done.
+    blocked: Mapped[bool] = column_property(
+        exists()
+        .where(
+            _LINKS.c.blocked_id == id,
+            _LINKS.c.blocker_id == _BLOCKERS.c.id,
+            _BLOCKERS.c.status != Status.DONE.value,
+        )
+        .correlate_except(_LINKS, _BLOCKERS),
+        deferred=True,
+        group="marks",
+    )
+
+
+CARD_MARKS = undefer_group("marks")

@@ -18,6 +18,7 @@ from taskmanager.accounts.models import User
 from taskmanager.activity import services as activity
 from taskmanager.concurrency import check_version
 from taskmanager.db import utcnow
+from taskmanager.dependencies import notices as dependency_notices
 from taskmanager.errors import Conflict
 from taskmanager.errors import Forbidden
 from taskmanager.errors import NotFound
@@ -219,6 +220,8 @@ def update_task(
         db.session.commit()  # releases the row lock
         return task
     task.version += 1
+    if "status" in changes and task.status == Status.DONE:
+        dependency_notices.blocker_done(task=task, actor=actor.user)
     activity.record(
         organization_id=task.organization_id, actor=actor.user, verb="task.updated",
         subject_type="task", subject_id=task.id, subject_title=task.title, task_id=task.id,

@@ -17,6 +17,8 @@ from taskmanager import links
 from taskmanager.activity import services as activity
 from taskmanager.attachments import views as attachments
 from taskmanager.board import views as board
+from taskmanager.checklists import panel as checklist
+from taskmanager.dependencies import panel as dependencies
 from taskmanager.errors import Conflict
 from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import db
@@ -83,7 +85,7 @@ def create_task(project_id: int) -> ResponseReturnValue:
     return redirect(back, 303)
 
 
-def _task_page(me: Membership, found: Task, **refused: Any) -> str:
+def task_page(me: Membership, found: Task, **refused: Any) -> str:
     """The task page; ``refused`` carries a refused form's typed values and messages."""
     return render_template(
         "tasks/task.html",
@@ -101,6 +103,8 @@ def _task_page(me: Membership, found: Task, **refused: Any) -> str:
         can_write=can(me.role, Action.WRITE_TASKS),
         can_delete=services.may_delete(actor=me, task=found),
         can_moderate=can(me.role, Action.DELETE_ANY_TASK),
+        checklist=checklist.panel(me, found),
+        dependencies=dependencies.panel(me, found, request.args.get("find")),
         **refused,
     )
 
@@ -108,7 +112,7 @@ def _task_page(me: Membership, found: Task, **refused: Any) -> str:
 @workspace.get("/tasks/<int:task_id>")
 def task(task_id: int) -> str:
     me = membership()
-    return _task_page(me, services.get_task(me.organization_id, task_id))
+    return task_page(me, services.get_task(me.organization_id, task_id))
 
 
 @workspace.post("/tasks/<int:task_id>")
@@ -122,7 +126,7 @@ def edit_task(task_id: int) -> ResponseReturnValue:
     except ValidationFailed as error:
         # Shown again as typed: a long description is not lost to one bad field.
         db.session.rollback()
-        return _task_page(me, found, typed=request.form, errors=error.details or {}), 422
+        return task_page(me, found, typed=request.form, errors=error.details or {}), 422
     except Conflict as error:
         flash(describe(error), "danger")
     else:
@@ -177,7 +181,7 @@ def add_comment(task_id: int) -> ResponseReturnValue:
     try:
         comments.add_comment(actor=me, task=found, data=parse(CommentFields, {"body": body}))
     except ValidationFailed as error:
-        page = _task_page(me, found, typed_comment=body, comment_errors=error.details or {})
+        page = task_page(me, found, typed_comment=body, comment_errors=error.details or {})
         return page, 422
     flash("Comment added.", "success")
     return redirect(url_for("org.task", task_id=task_id) + "#comments", 303)

@@ -33,7 +33,8 @@ class WebhookIn(In):
 
     url: str = Field(min_length=1, max_length=2000)
     description: str = Field(default="", max_length=200)
-    events: list[EventType] = Field(max_length=5)
+    # minItems documented; the validator says it in words ("Choose at least one event.").
+    events: list[EventType] = Field(max_length=5, json_schema_extra={"minItems": 1})
 
     _some_events = field_validator("events")(_some_events)
 

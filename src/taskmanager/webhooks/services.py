@@ -65,13 +65,14 @@ def get_endpoint(*, actor: Membership, endpoint_id: int) -> WebhookEndpoint:
     """The organization's endpoint ``endpoint_id``.
 
     Raises:
-        Forbidden: the role cannot manage webhooks.
         NotFound: no such endpoint in this organization.
+        Forbidden: the role cannot manage webhooks.
     """
-    require(actor.role, Action.MANAGE_WEBHOOKS)
     endpoint = db.session.get(WebhookEndpoint, endpoint_id)
+    # Existence first: another organization's id is 404 whatever the caller's role.
     if endpoint is None or endpoint.organization_id != actor.organization_id:
         raise NotFound("No such webhook.")
+    require(actor.role, Action.MANAGE_WEBHOOKS)
     return endpoint
 
 

@@ -59,9 +59,13 @@ def parse(url: str, *, allow_private: bool) -> Target:
     """
     if len(url) > MAX_URL:
         raise _refuse(f"Use at most {MAX_URL} characters.")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # an unbalanced [ or ] around an IPv6 address
+        host = None
     schemes = ("https", "http") if allow_private else ("https",)
-    if parts.scheme not in schemes or not parts.hostname:
+    if host is None or parts.scheme not in schemes:
         raise _refuse("Use an absolute HTTPS URL, like https://hooks.example.com/taskmanager.")
     if parts.username or parts.password:
         raise _refuse("Leave the user name and password out: receivers check the signature.")
@@ -70,7 +74,7 @@ def parse(url: str, *, allow_private: bool) -> Target:
     except ValueError:
         raise _refuse("The port is not a number between 1 and 65535.") from None
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return Target(parts.scheme, parts.hostname, port, path)
+    return Target(parts.scheme, host, port, path)
 
 
 def is_public(address: IPAddress) -> bool:

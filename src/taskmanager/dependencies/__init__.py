@@ -1,0 +1,1 @@
+"""Dependencies: "blocked by" and "blocks" links between tasks of one organization."""
