@@ -33,6 +33,42 @@ def test_security_headers_are_on_every_page(client):
     assert response.headers["X-Frame-Options"] == "DENY"
 
 
+def _talisman_headers(app, response):
+    """What plain Talisman would have sent for this answer, for comparison."""
+    from flask import request
+    from flask_talisman import Talisman
+    from werkzeug import Response
+
+    talisman = app.extensions["taskmanager.talisman"]
+    csp = response.headers["Content-Security-Policy"]
+    if "'nonce-" in csp:  # none on a redirect to https: it answers before the nonce is made
+        request.csp_nonce = csp.split("'nonce-")[1].split("'")[0]
+    plain = Response()
+    Talisman._set_response_headers(talisman, plain)
+    return {k: v for k, v in plain.headers.items() if k != "Content-Type"}
+
+
+def test_assembled_security_headers_are_talismans_own():
+    """Assembled once, the headers are what Talisman writes per answer: pages, API, own options."""
+    app = create_app({**PRODUCTION, "DATABASE_URL": "sqlite://", "TRUSTED_HOSTS": ["tm.test"]})
+    client = app.test_client()
+    nonces = []
+    for path in ("/login", "/api/v1/openapi.json", "/livez", "/login"):
+        for proto in ("https", "http"):
+            response = client.get(
+                path, base_url=f"{proto}://tm.test", headers={"X-Forwarded-Proto": proto}
+            )
+            with app.test_request_context(
+                path, base_url=f"{proto}://tm.test", headers={"X-Forwarded-Proto": proto}
+            ):
+                expected = _talisman_headers(app, response)
+            assert {k: response.headers.get(k) for k in expected} == expected, path
+            assert ("Strict-Transport-Security" in expected) == (proto == "https")
+            if proto == "https":
+                nonces.append(expected["Content-Security-Policy"])
+    assert len(set(nonces)) == len(nonces) == 4  # a fresh nonce for every answer
+
+
 def test_production_sends_hsts_and_host_prefixed_secure_cookies():
     app = create_app({**PRODUCTION, "DATABASE_URL": "sqlite://", "TRUSTED_HOSTS": ["tm.test"]})
     client = app.test_client()

@@ -19,14 +19,17 @@ import os
 from flask import Blueprint
 from flask import Flask
 from flask import current_app
+from flask import g
 from flask import jsonify
 from flask import request
+from flask_principal import AnonymousIdentity
 from kombu import Connection
 from redis import Redis
 from sqlalchemy import text
 from werkzeug import Response
 
 from taskmanager.api.cookieless import CookielessApi
+from taskmanager.api.cookieless import is_api_path
 from taskmanager.extensions import db
 from taskmanager.rate_limits import limiter_for
 
@@ -89,8 +92,19 @@ def _is_probe() -> bool:
     return request.blueprint == bp.name
 
 
-def _skip_identity_for_probes(app: Flask) -> None:
-    """Flask-Principal loads the signed-in identity before every request; probes have none."""
+def _needs_no_identity() -> bool:
+    """Probes have no caller, and the API's is its bearer token, never a session.
+
+    API requests arrive without cookies (``CookielessApi``), so the identity
+    Flask-Principal would load there is always anonymous: no policy check on /api
+    reads it (``policy.py`` decides from memberships), only the pages' Flask-Security
+    decorators do.
+    """
+    return _is_probe() or is_api_path(request.path)
+
+
+def _skip_identity_where_none(app: Flask) -> None:
+    """Flask-Principal loads the signed-in identity before every request; skip it where none is."""
     security = app.extensions.get("security")
     principal = getattr(security, "principal", None)
     hooks = app.before_request_funcs.get(None, [])
@@ -98,15 +112,21 @@ def _skip_identity_for_probes(app: Flask) -> None:
         return
     load_identity = principal._on_before_request
 
-    def identity_unless_probe() -> None:
-        if not _is_probe():
+    def identity_unless_needless() -> None:
+        if _needs_no_identity():
+            # What Principal starts every request with: anything asking still gets "nobody".
+            g.identity = AnonymousIdentity()
+        else:
             load_identity()
 
-    hooks[hooks.index(load_identity)] = identity_unless_probe
+    hooks[hooks.index(load_identity)] = identity_unless_needless
 
 
 def init_app(app: Flask) -> None:
-    """Register the probes, exempt from limits and identity loading (after security)."""
+    """Register the probes, exempt from limits and identity loading (after security).
+
+    API requests skip identity loading too (``_needs_no_identity``).
+    """
     # Probes reach the app server over plain HTTP from inside the host or container
     # network, not through the TLS proxy: answer them instead of redirecting to https.
     for probe in (livez, readyz):
@@ -115,7 +135,7 @@ def init_app(app: Flask) -> None:
     limiter.exempt(bp)
     # Exempt already, but a filter answers before the limiter resolves any limit.
     limiter.request_filter(_is_probe)
-    _skip_identity_for_probes(app)
+    _skip_identity_where_none(app)
     app.register_blueprint(bp)
     # A probe's cookies are dropped at the WSGI edge: with a session cookie, sign-in
     # would otherwise load its user (two statements) on every probe.

@@ -179,3 +179,32 @@ def test_the_token_endpoint_is_rate_limited_with_retry_after(client, user):
     assert answers[10].status_code == 429
     assert answers[10].json["error"] == "rate_limited"
     assert int(answers[10].headers["Retry-After"]) > 0
+
+
+def test_api_requests_load_no_page_identity(app, as_user, user, monkeypatch):
+    """Flask-Principal's identity loaders do not run on /api: a bearer caller is no session user."""
+    from flask import g
+    from flask import request
+
+    principal = app.extensions["security"].principal
+    calls: list[str] = []
+
+    def counted(loader):
+        def load():
+            calls.append(request.path)
+            return loader()
+
+        return load
+
+    monkeypatch.setattr(
+        principal, "identity_loaders", [counted(f) for f in principal.identity_loaders]
+    )
+    browser = as_user(user)  # a signed-in page session on the same client
+    api = Api(browser, sign_in(browser, user)["access_token"])
+    calls.clear()
+    with browser:
+        assert api.get("/me").status_code == 200
+        assert g.identity.id is None  # AnonymousIdentity: anything asking gets "nobody"
+    assert calls == []
+    assert browser.get("/dashboard").status_code == 200
+    assert calls == ["/dashboard"]  # the pages still load theirs

@@ -27,6 +27,7 @@ from taskmanager.api import orgs
 from taskmanager.api import projects
 from taskmanager.api import replay
 from taskmanager.api import tasks
+from taskmanager.api.cookieless import API_PREFIX
 from taskmanager.api.cookieless import CookielessApi
 from taskmanager.api.cookieless import PageSessions
 from taskmanager.api.http import refuse_nul
@@ -134,8 +135,8 @@ def init_app(app: APIFlask) -> None:
     app.before_request(_check_body)
     # After the body check: a request that is not even valid JSON claims no key.
     replay.init_app(app, NAMES)
-    app.wsgi_app = CookielessApi(app.wsgi_app, prefix="/api/v1")  # type: ignore[method-assign]
-    app.session_interface = PageSessions(api_prefix="/api/v1")
+    app.wsgi_app = CookielessApi(app.wsgi_app, prefix=API_PREFIX)  # type: ignore[method-assign]
+    app.session_interface = PageSessions(api_prefix=API_PREFIX)
     for blueprint in BLUEPRINTS:
         csrf.exempt(blueprint)
         app.register_blueprint(blueprint)

@@ -26,6 +26,13 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
 
+API_PREFIX = "/api/v1"
+
+
+def is_api_path(path: str, prefix: str = API_PREFIX) -> bool:
+    return path == prefix or path.startswith(prefix + "/")
+
+
 class CookielessApi:
     """WSGI middleware: requests under ``prefix`` arrive without their cookies."""
 
@@ -34,8 +41,7 @@ class CookielessApi:
         self.prefix = prefix
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        path = environ.get("PATH_INFO", "")
-        if path == self.prefix or path.startswith(self.prefix + "/"):
+        if is_api_path(environ.get("PATH_INFO", ""), self.prefix):
             environ.pop("HTTP_COOKIE", None)
         return self.app(environ, start_response)
 
@@ -51,7 +57,7 @@ class PageSessions(SecureCookieSessionInterface):
         self.api_prefix = api_prefix
 
     def _is_api(self, path: str) -> bool:
-        return path == self.api_prefix or path.startswith(self.api_prefix + "/")
+        return is_api_path(path, self.api_prefix)
 
     def open_session(self, app: Flask, request: Any) -> SecureCookieSession | None:
         if self._is_api(request.path):
