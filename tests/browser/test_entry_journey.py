@@ -143,7 +143,9 @@ def test_a_teammates_change_in_between_is_reported_not_overwritten(page, live_se
         services.update_task(
             actor=member(org.id, lead.id), task=task, data=TaskUpdate(status="done")
         )
-    page.get_by_label("Status of Design the fins", exact=True).select_option("in_progress")
+    editor = page.get_by_label("Status of Design the fins", exact=True)
+    expect(editor).to_be_focused()  # swapped in and settled: htmx listens now
+    editor.select_option("in_progress")
     expect(row.get_by_role("alert")).to_contain_text("someone else changed this task")
     expect(row.get_by_role("link", name=re.compile(r"^Change status: .*Done"))).to_be_visible()
 
