@@ -31,6 +31,7 @@ import json
 import logging
 import os
 import platform
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -143,13 +144,25 @@ def merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """``new`` over ``old``, dict by dict: what this run did not measure stays."""
     out = dict(old)
     for key, value in new.items():
-        if isinstance(value, dict) and isinstance(old.get(key), dict) and key != "servers":
+        if key == "targets" and isinstance(old.get(key), dict):
+            out[key] = {**old[key], **value}  # a target measured again replaces its figures
+        elif isinstance(value, dict) and isinstance(old.get(key), dict) and key != "servers":
             out[key] = merge(old[key], value)
         elif key == "servers" and isinstance(old.get(key), dict):
             out[key] = {s: {**old[key].get(s, {}), **e} for s, e in {**old[key], **value}.items()}
         else:
             out[key] = value
     return out
+
+
+def _commit() -> str:
+    """The code measured: the commit, marked when the work tree's src/ differs from it."""
+    git = ["git", "-C", str(HERE.parent)]
+    head = subprocess.run([*git, "rev-parse", "--short", "HEAD"],  # noqa: S603
+                          capture_output=True, text=True)  # fmt: skip
+    dirty = subprocess.run([*git, "status", "--porcelain", "--", "src"],  # noqa: S603
+                           capture_output=True, text=True)  # fmt: skip
+    return head.stdout.strip() + (" + changes in src/" if dirty.stdout.strip() else "")
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -165,7 +178,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int)
     parser.add_argument("--seconds", type=float)
     parser.add_argument("--warmup", type=float, default=2.0)
-    parser.add_argument("--emails", type=int, default=1000, help="P9's message count")
+    parser.add_argument("--emails", type=int, help="P9's message count (1000; --quick: 300)")
     parser.add_argument(
         "--run-compare",
         action="store_true",
@@ -184,8 +197,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     args.sizes = args.sizes or (["1k"] if args.quick else list(data.SIZES))
     args.servers = args.servers or (["gunicorn"] if args.quick else ["gunicorn", "granian"])
     args.runs = args.runs or (1 if args.quick else 3)
+    args.emails = args.emails or (300 if args.quick else 1000)
     args.seconds = args.seconds or (5.0 if args.quick else 10.0)
-    args.command = "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:])
+    command = "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:])
+    args.command = f"{command.strip()} @ {_commit()}"
     return args
 
 
@@ -212,7 +227,11 @@ def run_targets(args: argparse.Namespace, redis_url: str) -> dict[str, Any]:
             continue
         started = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
         say(f"{target}: start (load {load_average()})")
-        result = step()
+        try:
+            result = step()
+        except Exception as error:  # one target's failure keeps the others' figures
+            say(f"{target}: FAILED: {error!r}")
+            result = {"error": repr(error)[:500]}
         if result is None:
             continue
         out[target] = {"command": args.command.strip(), "started": started,

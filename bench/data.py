@@ -20,6 +20,9 @@ import psycopg.conninfo
 
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN_DSN = os.environ.get("BENCH_PG_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
+# Another worktree's branch may have migrated the shared databases past this one's head:
+# BENCH_DATABASE_PREFIX=tm_bench_mine gives this checkout databases of its own.
+PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "tm_bench")
 SIZES = {"1k": 1_000, "100k": 100_000, "1m": 1_000_000}
 MEMBERS = 20
 LABELS = 10
@@ -99,10 +102,15 @@ def _migrate(url: str) -> None:
         TASKMANAGER_INSTANCE_PATH=str(ROOT / "bench" / "instance"),
         FLASK_APP="taskmanager",
     )
-    subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", "flask", "db", "upgrade"],
-        cwd=ROOT, env=env, check=True, capture_output=True,
+        cwd=ROOT, env=env, check=False, capture_output=True, text=True,
     )  # fmt: skip
+    if done.returncode:
+        raise RuntimeError(
+            f"flask db upgrade failed on {url} (a database migrated by another branch? "
+            f"set BENCH_DATABASE_PREFIX to use databases of your own):\n{done.stderr[-1500:]}"
+        )
 
 
 def ensure(name: str, *, log: object = print, admin_dsn: str = ADMIN_DSN) -> Dataset:
@@ -112,7 +120,7 @@ def ensure(name: str, *, log: object = print, admin_dsn: str = ADMIN_DSN) -> Dat
     (``bench.pgstat``).
     """
     tasks = SIZES[name]
-    database = f"tm_bench_{name}"
+    database = f"{PREFIX}_{name}"
     url = dsn(database, admin_dsn)
     with psycopg.connect(admin_dsn, autocommit=True) as admin:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,))

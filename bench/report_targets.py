@@ -50,7 +50,8 @@ def summary(results: dict[str, Any]) -> list[str]:
             f"{_verdict(all(verdicts) if verdicts else None)} | {'; '.join(spreads)} | "
             f"{'; '.join(dict.fromkeys(runs)) or when} |"
         )
-    targets = results.get("targets", {})
+    targets = {k: v for k, v in results.get("targets", {}).items() if "error" not in v}
+    failed = {k: v for k, v in results.get("targets", {}).items() if "error" in v}
     p5 = [d["statements"] for d in datasets.values() if "statements" in d]
     if p5:
         reads = {s["list10"] for s in p5} | {s["list50"] for s in p5} | {s["list100"] for s in p5}
@@ -115,6 +116,9 @@ def summary(results: dict[str, Any]) -> list[str]:
             f"every endpoint | {_verdict(t['passed'])} | comparison measured {t['measured']} "
             f"({t['runs']} runs) | {_when(t)} |"
         )
+    for target, t in failed.items():
+        lines.append(f"| {target} | not measured: the run failed ({t['error']}) | | FAIL | | "
+                     f"{_when(t)} |")  # fmt: skip
     return lines
 
 
@@ -122,7 +126,7 @@ def sections(results: dict[str, Any], charts: Path) -> list[str]:
     """The detail sections of P5's cross-check and P6-P10, with their charts."""
     from bench import report_charts
 
-    targets = results.get("targets", {})
+    targets = {k: v for k, v in results.get("targets", {}).items() if "error" not in v}
     lines: list[str] = []
     if "P5" in targets:
         lines += report_rows.pgstat_section(targets["P5"])
