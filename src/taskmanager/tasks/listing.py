@@ -50,6 +50,7 @@ class TaskFilters:
     due_after: datetime | None = None
     due_before: datetime | None = None
     text: str | None = None
+    blocked: bool | None = None  # Task.blocked: a task not yet done blocks it
     sort: str = "position"
     open_only: bool = False  # every status but done ("My tasks")
     errors: dict[str, str] = field(default_factory=dict)
@@ -85,6 +86,7 @@ def filters_from(query: TaskFilterFields, *, user: User) -> TaskFilters:
         due_after=_moment(query.due_after, user.time_zone, end_of_day=False),
         due_before=_moment(query.due_before, user.time_zone, end_of_day=True),
         text=query.q,
+        blocked=query.blocked,
         sort=query.sort,
     )
 
@@ -127,6 +129,8 @@ def filtered(query: AnySelect, filters: TaskFilters) -> AnySelect:
         query = query.where(Task.due_at >= filters.due_after)
     if filters.due_before:
         query = query.where(Task.due_at < filters.due_before)
+    if filters.blocked is not None:
+        query = query.where(Task.blocked if filters.blocked else ~Task.blocked)
     if filters.text and filters.text.strip():
         query = query.where(search.matches(filters.text.strip()[:200]))
     return query
