@@ -98,7 +98,8 @@ class TaskFilterFields(BaseModel):
     q: str | None = Field(default=None, max_length=200)
     blocked: bool | None = Field(
         default=None,
-        description="true: only tasks a task not yet done blocks; false: only the others.",
+        description="true: only blocked tasks (one they wait for is not done); false: "
+        "only the others.",
     )
     sort: str = Field(default="position", pattern=r"^(position|due_at|-created_at|priority|title)$")
 
