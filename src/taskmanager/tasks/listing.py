@@ -52,6 +52,7 @@ class TaskFilters:
     due_after: datetime | None = None
     due_before: datetime | None = None
     text: str | None = None
+    blocked: bool | None = None  # Task.blocked: a task not yet done blocks it
     sort: str = "position"
     open_only: bool = False  # every status but done ("My tasks")
     errors: dict[str, str] = field(default_factory=dict)
@@ -87,6 +88,7 @@ def filters_from(query: TaskFilterFields, *, user: Someone) -> TaskFilters:
         due_after=_moment(query.due_after, user.time_zone, end_of_day=False),
         due_before=_moment(query.due_before, user.time_zone, end_of_day=True),
         text=query.q,
+        blocked=query.blocked,
         sort=query.sort,
     )
 
@@ -134,6 +136,8 @@ def filtered(query: AnySelect, filters: TaskFilters) -> AnySelect:
         query = query.where(Task.due_at >= _bound("due_after", filters.due_after, Task.due_at))
     if filters.due_before:
         query = query.where(Task.due_at < _bound("due_before", filters.due_before, Task.due_at))
+    if filters.blocked is not None:  # shapes the statement: paging keys on its value
+        query = query.where(Task.blocked if filters.blocked else ~Task.blocked)
     if filters.text and filters.text.strip():
         query = query.where(search.matches(filters.text.strip()[:200]))
     return query
