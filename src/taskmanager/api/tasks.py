@@ -13,7 +13,7 @@ from taskmanager import conditional
 from taskmanager.activity import services as activity
 from taskmanager.activity.schemas import ActivityOut
 from taskmanager.api.bearer import bearer
-from taskmanager.api.bearer import caller
+from taskmanager.api.bearer import who
 from taskmanager.api.http import created
 from taskmanager.api.http import cursor_page_of
 from taskmanager.api.http import etag
@@ -51,14 +51,15 @@ bp = APIBlueprint("api_tasks", __name__, url_prefix="/api/v1", tag="Tasks")
 # below as the plain values their schemas hold.
 RELATED = frozenset(
     {"project", "assignee", "labels", "comment_count", "attachment_count", "watching",
-     "watcher_count"}
+     "watcher_count", "checklist", "blocked"}
 )  # fmt: skip
 COLUMNS = tuple(name for name in TaskOut.model_fields if name not in RELATED)
 
 
 def task_fields(
-    task: Task, comment_count: int, attachment_count: int, watch: WatchState
-) -> dict[str, Any]:
+    task: Task, comment_count: int, attachment_count: int, watch: WatchState,
+    marks: dict[str, Any] | None = None,
+) -> dict[str, Any]:  # fmt: skip
     """A task as TaskOut's input: plain values, validated in one pass by the schema."""
     fields = {name: getattr(task, name) for name in COLUMNS}
     project = task.project
@@ -76,31 +77,42 @@ def task_fields(
     fields["attachment_count"] = attachment_count
     fields["watching"] = watch.watching
     fields["watcher_count"] = watch.watcher_count
+    fields.update(marks or _marks_of(task))
     return fields
+
+
+def _marks_of(task: Task) -> dict[str, Any]:
+    # Loaded with the task (CARD_MARKS), or set on a new one (services.create_task).
+    done, total = task.checklist_done, task.checklist_total
+    return {"checklist": {"done": done, "total": total}, "blocked": task.blocked}
 
 
 def tasks_out(found: Sequence[Task]) -> list[dict[str, Any]]:
     """Tasks as the API shows them (TaskOut's fields).
 
     Comment and attachment counts come with the rows when their query undeferred
-    them (``listing.WITH_COUNTS``); otherwise each is fetched for the whole page in one query.
+    them (``listing.WITH_COUNTS``); otherwise each is fetched for the whole page in one
+    query. The same for the card marks (``CARD_MARKS``).
     """
     no_comments = {task.id for task in found if "comment_count" in inspect(task).unloaded}
     no_files = {task.id for task in found if "attachment_count" in inspect(task).unloaded}
     comment_counts = comments.counts(no_comments) if no_comments else {}
     file_counts = attachments.counts(no_files) if no_files else {}
-    me = caller().id
+    me = who().id
     unread_watch = [task.id for task in found if "watcher_ids" in inspect(task).unloaded]
     watch = watchers.states(unread_watch, me) if unread_watch else {}
     for task in found:
         if task.id not in watch:
             watch[task.id] = watchers.read_ids(task.watcher_ids, me)
+    no_marks = [task.id for task in found if "blocked" in inspect(task).unloaded]
+    marks = reading.marks(no_marks) if no_marks else {}
     return [
         task_fields(
             task,
             comment_counts.get(task.id, 0) if task.id in no_comments else task.comment_count,
             file_counts.get(task.id, 0) if task.id in no_files else task.attachment_count,
             watch[task.id],
+            marks.get(task.id),
         )
         for task in found
     ]
@@ -113,16 +125,14 @@ def task_response(task: Task, status: int = 200) -> tuple[TaskOut, int, dict[str
 def task_page(page: listing.Page, query: ProjectTaskQuery) -> ResponseReturnValue:
     """A page listed with ``rows=True`` (rows of ``reading.COLUMNS``) as the API shows it."""
     return cursor_page_of(
-        reading.tasks_out(page.items, caller().id), query=query, total=page.total, page=page.page,
+        reading.tasks_out(page.items, who().id), query=query, total=page.total, page=page.page,
         per_page=page.per_page, next_after=page.next_after,
     )  # fmt: skip
 
 
 def _task(task_id: int) -> tuple[Membership, Task]:
     # The membership and the task in one statement (the task's org is the scope).
-    return orgs.access_with(
-        user=caller(), model=Task, object_id=task_id, options=listing.WITH_COUNTS
-    )
+    return orgs.access_with(user=who(), model=Task, object_id=task_id, options=listing.WITH_COUNTS)
 
 
 @bp.get("/tasks")
@@ -137,7 +147,7 @@ def _task(task_id: int) -> tuple[Membership, Task]:
     responses=responses(404, headers=["Link"]),
 )
 def list_tasks(query: TaskQuery) -> ResponseReturnValue:
-    user = caller()
+    user = who()
     if query.org_id is not None:
         org_ids = [orgs.access(user=user, org_id=query.org_id).organization_id]
     else:
@@ -164,7 +174,7 @@ def list_tasks(query: TaskQuery) -> ResponseReturnValue:
     responses=responses(304, 404, headers=["ETag"]),
 )
 def get_task(task_id: int) -> Any:
-    found = reading.task_out(user=caller(), task_id=task_id)
+    found = reading.task_out(user=who(), task_id=task_id)
     version = etag(found["version"])["ETag"]
     if conditional.unchanged(version):
         return conditional.not_modified(version)
@@ -227,7 +237,7 @@ def add_comment(task_id: int, data: CommentFields) -> Any:
 
 
 def _comment(comment_id: int) -> tuple[Membership, Comment]:
-    return orgs.access_with(user=caller(), model=Comment, object_id=comment_id)
+    return orgs.access_with(user=who(), model=Comment, object_id=comment_id)
 
 
 @bp.patch("/comments/<int:comment_id>")

@@ -16,13 +16,17 @@ from typing import Any
 from typing import TypeVar
 from typing import cast
 
+from sqlalchemy import ColumnElement
 from sqlalchemy import Select
+from sqlalchemy import SQLColumnExpression
+from sqlalchemy import and_
 from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.sql.base import ExecutableOption
 
 from taskmanager import tenancy
+from taskmanager.accounts.identity import Someone
 from taskmanager.accounts.models import User
 from taskmanager.activity import services as activity
 from taskmanager.errors import Conflict
@@ -46,7 +50,7 @@ def slugify(name: str) -> str:
     return slug or "team"
 
 
-def memberships_query(user: User) -> Select[Membership]:
+def memberships_query(user: Someone) -> Select[Membership]:
     """The user's memberships, by organization name (a page of them, or all)."""
     return (
         select(Membership)
@@ -56,11 +60,11 @@ def memberships_query(user: User) -> Select[Membership]:
     )
 
 
-def memberships_of(user: User) -> list[Membership]:
+def memberships_of(user: Someone) -> list[Membership]:
     return list(db.session.scalars(memberships_query(user)))
 
 
-def enter_all(*, user: User) -> list[Membership]:
+def enter_all(*, user: Someone) -> list[Membership]:
     """The user's memberships, scoping the rest of the request to all their organizations.
 
     The one way into the "all my organizations" scope (the dashboard, tasks across
@@ -71,7 +75,7 @@ def enter_all(*, user: User) -> list[Membership]:
     return memberships
 
 
-def access(*, user: User, slug: str | None = None, org_id: int | None = None) -> Membership:
+def access(*, user: Someone, slug: str | None = None, org_id: int | None = None) -> Membership:
     """The caller's membership in an organization, scoping this request to it.
 
     Raises:
@@ -89,6 +93,17 @@ def access(*, user: User, slug: str | None = None, org_id: int | None = None) ->
     return membership
 
 
+def member_join(
+    organization_id: SQLColumnExpression[int], user_id: SQLColumnExpression[int]
+) -> ColumnElement[bool]:
+    """Join Membership on "``user_id`` is a member of ``organization_id`` now".
+
+    A row joined this way counts only while its person still belongs to its
+    organization: someone removed stops following, hearing and seeing at once.
+    """
+    return and_(Membership.organization_id == organization_id, Membership.user_id == user_id)
+
+
 @functools.cache
 def _membership_with(model: Any, options: tuple[ExecutableOption, ...]) -> Select[Any]:
     # Every API request by id runs one of these: built once per model, bound per call.
@@ -102,7 +117,7 @@ def _membership_with(model: Any, options: tuple[ExecutableOption, ...]) -> Selec
 
 def access_with(
     *,
-    user: User,
+    user: Someone,
     model: type[Owned],
     object_id: int,
     options: Sequence[ExecutableOption] = (),
@@ -128,7 +143,7 @@ def access_with(
     return membership, found[1]
 
 
-def access_for(*, user: User, model: type[tenancy.TenantScoped], object_id: int) -> Membership:
+def access_for(*, user: Someone, model: type[tenancy.TenantScoped], object_id: int) -> Membership:
     """The caller's membership in the organization owning a row, for ids without an org.
 
     Raises:

@@ -21,6 +21,7 @@ from sqlalchemy import bindparam
 from sqlalchemy import select
 
 from taskmanager import tenancy
+from taskmanager.accounts.identity import Someone
 from taskmanager.accounts.models import User
 from taskmanager.errors import NotFound
 from taskmanager.extensions import db
@@ -38,6 +39,8 @@ COLUMNS = (
     Task.assignee_id, User.name, User.email, Task.comment_count, Task.attachment_count,
     Task.watcher_ids, Task.created_by_id, Task.completed_at, Task.created_at, Task.updated_at,
     Task.version,
+    # The card marks, as the board and the list compute them (Task's column properties).
+    Task.checklist_done, Task.checklist_total, Task.blocked,
 )  # fmt: skip
 WIDTH = len(COLUMNS)
 
@@ -64,13 +67,19 @@ _ONE = ROWS.join(
 def _labels(dialect: str) -> Select[Any]:
     # PostgreSQL takes the page's ids as one array parameter: a statement of one shape
     # whatever the page size, whose conversion psycopg caches (it does not past 50
-    # parameters). SQLite has no arrays: an IN list.
+    # parameters). SQLite has no arrays: an IN list. The organizations are the tasks'
+    # own, written out: the statement runs below the tenancy net (``filtered_rows``).
     task_id = task_labels.c.task_id
-    ids = bindparam("task_ids", expanding=dialect != "postgresql", type_=ARRAY(Integer))
+    postgresql = dialect == "postgresql"
+    ids = bindparam("task_ids", expanding=not postgresql, type_=ARRAY(Integer))
+    orgs = bindparam("org_ids", expanding=not postgresql, type_=ARRAY(Integer))
     return (
         select(task_id, Label.id, Label.name, Label.color)
         .join(Label, Label.id == task_labels.c.label_id)
-        .where(task_id == any_(ids) if dialect == "postgresql" else task_id.in_(ids))
+        .where(task_id == any_(ids) if postgresql else task_id.in_(ids))
+        .where(
+            Label.organization_id == any_(orgs) if postgresql else Label.organization_id.in_(orgs)
+        )
         .order_by(Label.name)
     )
 
@@ -84,7 +93,7 @@ def task_fields(row: Sequence[Any], labels: list[dict[str, Any]], me: int) -> di
         task_id, organization_id, project_id, project_name, title, description, status,
         priority, position, due_at, assignee_id, assignee_name, assignee_email,
         comment_count, attachment_count, watcher_ids, created_by_id, completed_at, created_at,
-        updated_at, version,
+        updated_at, version, checklist_done, checklist_total, blocked,
     ) = row[:WIDTH]  # fmt: skip
     watch = watchers.read_ids(watcher_ids, me)
     assignee = None
@@ -100,6 +109,7 @@ def task_fields(row: Sequence[Any], labels: list[dict[str, Any]], me: int) -> di
         "watching": watch.watching, "watcher_count": watch.watcher_count,
         "created_by_id": created_by_id, "completed_at": completed_at,
         "created_at": created_at, "updated_at": updated_at, "version": version,
+        "checklist": {"done": checklist_done, "total": checklist_total}, "blocked": blocked,
     }  # fmt: skip
 
 
@@ -108,13 +118,14 @@ def tasks_out(rows: Sequence[Sequence[Any]], me: int) -> list[dict[str, Any]]:
     labels: dict[int, list[dict[str, Any]]] = {row[0]: [] for row in rows}
     if labels:
         query = _LABELS[db.session.get_bind().dialect.name]
-        found = db.session.execute(query, {"task_ids": list(labels)})
+        org_ids = list({row[1] for row in rows})
+        found = tenancy.filtered_rows(query, {"task_ids": list(labels), "org_ids": org_ids})
         for task_id, label_id, name, color in found:
             labels[task_id].append({"id": label_id, "name": name, "color": color})
     return [task_fields(row, labels[row[0]], me) for row in rows]
 
 
-def task_out(*, user: User, task_id: int) -> dict[str, Any]:
+def task_out(*, user: Someone, task_id: int) -> dict[str, Any]:
     """One task as TaskOut's input, if the user is a member of its organization.
 
     Scopes the rest of the request to that organization, as ``orgs.access_with`` does.
@@ -122,9 +133,23 @@ def task_out(*, user: User, task_id: int) -> dict[str, Any]:
     Raises:
         NotFound: no such task, or it belongs to an organization the user is not in.
     """
-    with tenancy.system():  # the membership join is the filter (see _ONE)
-        row = db.session.execute(_ONE, {"task_id": task_id, "user_id": user.id}).first()
-    if row is None:
+    # The membership join is the statement's tenant filter (see _ONE).
+    found = tenancy.filtered_rows(_ONE, {"task_id": task_id, "user_id": user.id})
+    if not found:
         raise NotFound()
+    row = found[0]
     tenancy.enter({row[1]})  # organization_id
     return tasks_out([row], user.id)[0]
+
+
+# The marks of tasks loaded as ORM objects without them (after a write's commit).
+_MARKS = select(Task.id, Task.checklist_done, Task.checklist_total, Task.blocked)
+
+
+def marks(task_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """Each task's checklist progress and blocked flag, as TaskOut shows them: one statement."""
+    found = db.session.execute(_MARKS.where(Task.id.in_(list(task_ids))))
+    return {
+        task_id: {"checklist": {"done": done, "total": total}, "blocked": bool(blocked)}
+        for task_id, done, total, blocked in found
+    }
