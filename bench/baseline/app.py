@@ -83,7 +83,9 @@ SQL = {
         SELECT m.organization_id, m.role, t.id, t.organization_id, t.project_id, p.name,
                t.title, t.description, t.status, t.priority, t.position, t.due_at, u.id,
                u.name, u.email, t.created_by_id, t.completed_at, t.created_at, t.updated_at,
-               t.version, (SELECT count(*) FROM comments c WHERE c.task_id = t.id)
+               t.version, (SELECT count(*) FROM comments c WHERE c.task_id = t.id),
+               (SELECT s.rule FROM task_series s WHERE s.current_task_id = t.id),
+               (SELECT s.timezone FROM task_series s WHERE s.current_task_id = t.id)
         FROM memberships m JOIN tasks t ON t.organization_id = m.organization_id
         JOIN projects p ON p.id = t.project_id LEFT JOIN users u ON u.id = t.assignee_id
         WHERE t.id = %s AND m.user_id = %s""",
@@ -97,7 +99,9 @@ SQL = {
                t.created_by_id, t.completed_at, t.created_at, t.updated_at, t.version,
                (SELECT count(*) FROM comments c WHERE c.task_id = t.id),
                (SELECT count(*) FROM tasks WHERE project_id = %(project)s
-                AND organization_id = %(org)s)
+                AND organization_id = %(org)s),
+               (SELECT s.rule FROM task_series s WHERE s.current_task_id = t.id),
+               (SELECT s.timezone FROM task_series s WHERE s.current_task_id = t.id)
         FROM tasks t JOIN projects p ON p.id = t.project_id
         LEFT JOIN users u ON u.id = t.assignee_id
         WHERE t.project_id = %(project)s AND t.organization_id = %(org)s
@@ -133,7 +137,9 @@ def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _task_out(row: tuple[Any, ...], labels: list[dict[str, Any]]) -> dict[str, Any]:
+def _task_out(
+    row: tuple[Any, ...], labels: list[dict[str, Any]], repeats: tuple[Any, ...] = (None, None)
+) -> dict[str, Any]:
     assignee = None
     if row[10] is not None:
         assignee = {"id": row[10], "name": row[11] or row[12].split("@", 1)[0]}
@@ -143,6 +149,9 @@ def _task_out(row: tuple[Any, ...], labels: list[dict[str, Any]]) -> dict[str, A
         "position": row[8], "due_at": _iso(row[9]), "assignee": assignee, "labels": labels,
         "comment_count": row[18], "created_by_id": row[13], "completed_at": _iso(row[14]),
         "created_at": _iso(row[15]), "updated_at": _iso(row[16]), "version": row[17],
+        # The product words the rule too (recurrence.rules.summary); rare, and not timed.
+        "recurrence": None if repeats[0] is None
+        else {"rule": repeats[0], "timezone": repeats[1], "summary": repeats[0]},
     }  # fmt: skip
 
 
@@ -237,7 +246,7 @@ class Baseline:
                 {"id": lid, "name": name, "color": color}
                 for _, lid, name, color in cur.execute(SQL["labels"], ([task_id], org))
             ]
-        return "200 OK", _task_out(row, labels), [("ETag", f'"{row[17]}"'), *limits]
+        return "200 OK", _task_out(row, labels, row[19:21]), [("ETag", f'"{row[17]}"'), *limits]
 
     def list_tasks(
         self,
@@ -273,7 +282,7 @@ class Baseline:
             if shown:
                 for task_id, lid, name, color in cur.execute(SQL["labels"], (list(by_task), org)):
                     by_task[task_id].append({"id": lid, "name": name, "color": color})
-        items = [_task_out(row, by_task[row[0]]) for row in shown]
+        items = [_task_out(row, by_task[row[0]], row[20:22]) for row in shown]
         next_cursor = None
         if len(rows) > per_page:
             last = shown[-1]

@@ -28,6 +28,7 @@ from taskmanager.notifications import watchers
 from taskmanager.orgs.models import Membership
 from taskmanager.projects.models import Label
 from taskmanager.projects.models import Project
+from taskmanager.recurrence.services import shown as recurrence_shown
 from taskmanager.tasks.models import Task
 from taskmanager.tasks.models import task_labels
 
@@ -37,7 +38,7 @@ COLUMNS = (
     Task.description, Task.status, Task.priority, Task.position, Task.due_at,
     Task.assignee_id, User.name, User.email, Task.comment_count, Task.attachment_count,
     Task.watcher_ids, Task.created_by_id, Task.completed_at, Task.created_at, Task.updated_at,
-    Task.version,
+    Task.version, Task.repeat_rule, Task.repeat_zone,
 )  # fmt: skip
 WIDTH = len(COLUMNS)
 
@@ -84,7 +85,7 @@ def task_fields(row: Sequence[Any], labels: list[dict[str, Any]], me: int) -> di
         task_id, organization_id, project_id, project_name, title, description, status,
         priority, position, due_at, assignee_id, assignee_name, assignee_email,
         comment_count, attachment_count, watcher_ids, created_by_id, completed_at, created_at,
-        updated_at, version,
+        updated_at, version, repeat_rule, repeat_zone,
     ) = row[:WIDTH]  # fmt: skip
     watch = watchers.read_ids(watcher_ids, me)
     assignee = None
@@ -100,6 +101,7 @@ def task_fields(row: Sequence[Any], labels: list[dict[str, Any]], me: int) -> di
         "watching": watch.watching, "watcher_count": watch.watcher_count,
         "created_by_id": created_by_id, "completed_at": completed_at,
         "created_at": created_at, "updated_at": updated_at, "version": version,
+        "recurrence": recurrence_shown(repeat_rule, repeat_zone),
     }  # fmt: skip
 
 

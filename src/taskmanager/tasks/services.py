@@ -31,6 +31,7 @@ from taskmanager.policy import can
 from taskmanager.policy import require
 from taskmanager.projects.models import Label
 from taskmanager.projects.models import Project
+from taskmanager.recurrence import hooks as recurrence
 from taskmanager.tasks import ordering
 from taskmanager.tasks.models import Priority
 from taskmanager.tasks.models import Status
@@ -129,6 +130,8 @@ def create_task(*, actor: Membership, project: Project, data: TaskCreate) -> Tas
     # New: no comments nor files, and no query to say so.
     set_committed_value(task, "comment_count", 0)
     set_committed_value(task, "attachment_count", 0)
+    set_committed_value(task, "repeat_rule", None)  # and no series yet
+    set_committed_value(task, "repeat_zone", None)
     activity.record(
         organization_id=task.organization_id, actor=actor.user, verb="task.created",
         subject_type="task", subject_id=task.id, subject_title=task.title, task_id=task.id,
@@ -222,6 +225,7 @@ def update_task(
     task.version += 1
     if "status" in changes and task.status == Status.DONE:
         dependency_notices.blocker_done(task=task, actor=actor.user)
+        recurrence.task_completed(task=task, actor=actor.user)
     activity.record(
         organization_id=task.organization_id, actor=actor.user, verb="task.updated",
         subject_type="task", subject_id=task.id, subject_title=task.title, task_id=task.id,
