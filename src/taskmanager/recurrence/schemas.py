@@ -64,6 +64,8 @@ class RecurrenceForm(BaseModel):
         "freq": "Pick how often: daily, weekly, monthly or yearly.",
         "interval": "Repeat every 1 to 365 days, weeks, months or years.",
         "month_day": "Pick a day of the month from 1 to 31, or the last day.",
+        "days": "Tick days of the week from Monday to Sunday.",
+        "timezone": "Pick a time zone from the IANA list, like Europe/Berlin.",
     }
 
     freq: Literal["DAILY", "WEEKLY", "MONTHLY", "YEARLY"]

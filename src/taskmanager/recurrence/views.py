@@ -7,6 +7,8 @@ typed and the reason in the section.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash
 from flask import redirect
 from flask import request
@@ -22,10 +24,21 @@ from taskmanager.orgs.workspace import workspace
 from taskmanager.recurrence import rules
 from taskmanager.recurrence import services
 from taskmanager.recurrence.schemas import RecurrenceForm
+from taskmanager.recurrence.schemas import RecurrenceSet
 from taskmanager.schemas import parse
 from taskmanager.tasks import services as tasks
 from taskmanager.tasks.views import task_page
 from taskmanager.web import describe
+
+
+def _rule(sent: dict[str, Any]) -> RecurrenceSet:
+    """The form's rule; a refused field says what it is for, not Pydantic's words."""
+    try:
+        return parse(RecurrenceForm, sent).to_set()
+    except ValidationFailed as error:
+        wording = RecurrenceForm.field_messages
+        details = {name: wording.get(name, text) for name, text in (error.details or {}).items()}
+        raise ValidationFailed(details=details) from None
 
 
 def _back(task_id: int) -> Response:
@@ -43,9 +56,7 @@ def set_recurrence(task_id: int) -> ResponseReturnValue:
         "timezone": form.get("timezone") or None,
     }  # fmt: skip
     try:
-        series = services.set_recurrence(
-            actor=me, task=task, data=parse(RecurrenceForm, sent).to_set()
-        )
+        series = services.set_recurrence(actor=me, task=task, data=_rule(sent))
     except (ValidationFailed, Conflict) as error:
         db.session.rollback()
         page = task_page(
