@@ -251,3 +251,22 @@ def test_two_deliveries_at_once_make_one_occurrence(committed_app, make_user):
     occurrences = series_tasks(app, project.id, "Invoice")
     assert len(occurrences) == 2
     assert occurrences[1].due_at == datetime(2026, 7, 1, 7, 0, tzinfo=UTC)  # 09:00 +02:00
+
+
+def test_the_next_occurrence_is_a_task_created_for_webhooks(app, team, weekly):
+    import json
+
+    from taskmanager.webhooks import services as webhooks
+    from taskmanager.webhooks.models import WebhookDelivery
+    from taskmanager.webhooks.schemas import WebhookIn
+
+    with acting(app, team.org, team.people["owner"]) as me:
+        data = WebhookIn(url="https://hooks.example.com/in", events=["task.created"])
+        webhooks.create_endpoint(actor=me, data=data)
+    complete(app, team.org, team.people["member"], weekly.id)
+    made = run_next(app, weekly.id, now="2026-03-23T10:00:00+00:00")
+    with app.app_context(), tenancy.system():
+        bodies = db.session.scalars(
+            select(WebhookDelivery.body).where(WebhookDelivery.event_type == "task.created")
+        ).all()
+    assert [json.loads(body)["data"]["task"]["id"] for body in bodies] == [made]

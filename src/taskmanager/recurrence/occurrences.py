@@ -136,7 +136,7 @@ def advance(*, task_id: int, actor: User | None = None, now: datetime | None = N
     _copy_checklist(done, new)
     activity.record(
         organization_id=new.organization_id, actor=actor, verb="task.repeated",
-        subject_type="task", subject_id=done.id, subject_title=done.title, task_id=new.id,
+        subject_type="task", subject_id=new.id, subject_title=new.title, task_id=new.id,
         changes={"due_at": [None, new.due_at.isoformat() if new.due_at else None]},
     )  # fmt: skip
     activity.record(
