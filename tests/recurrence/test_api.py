@@ -92,3 +92,20 @@ def test_role_matrix(team, api_as, role):
     assert put.status_code == (200 if allowed else 403), put.json
     stop = api.delete(f"/tasks/{team.task.id}/recurrence")
     assert stop.status_code == (200 if allowed else 403), stop.json
+
+
+def test_a_repeating_task_reads_in_the_same_statements_as_any_other(app, team, api_as):
+    from tests.api.test_statement_counts import statements
+    from tests.support.repeating import repeat
+
+    plain = make_task(app, team.project, team.people["owner"], title="Plain")
+    repeating = make_task(app, team.project, team.people["owner"], title="Repeating")
+    repeat(app, team.org, team.people["owner"], repeating.id, "FREQ=DAILY", "UTC")
+    api = api_as(team.people["member"])
+    one = {task.id: statements(app, api, "GET", f"/tasks/{task.id}") for task in (plain, repeating)}
+    assert one[plain.id] == one[repeating.id] <= 4, one
+    patch = {
+        task.id: statements(app, api, "PATCH", f"/tasks/{task.id}", json={"priority": "high"})
+        for task in (plain, repeating)
+    }
+    assert patch[plain.id] == patch[repeating.id], patch

@@ -136,8 +136,7 @@ AnySelect = Select[*tuple[Any, ...]]  # of Task, or of rows (reading.ROWS)
 
 # One option object for every page, so the statement built with it is reused.
 WITH_COUNTS = (
-    undefer(Task.comment_count), undefer(Task.attachment_count), undefer(Task.watcher_ids),
-    undefer(Task.repeat_rule), undefer(Task.repeat_zone),
+    undefer(Task.comment_count), undefer(Task.attachment_count), undefer(Task.watcher_ids)
 )  # fmt: skip
 
 

@@ -185,21 +185,20 @@ class Task(Model, TenantScoped, TimestampMixin):
         group="marks",
     )
     # The recurrence rule (RRULE text) and its zone while this task is its series'
-    # current occurrence; null for a task that does not repeat. The rule is a card mark.
+    # current occurrence; null for a task that does not repeat. Not deferred: a lookup
+    # by a unique key in the row's own statement, so a task's answer, the card's mark
+    # and the write that reloads a task after its commit need no statement more.
     repeat_rule: Mapped[str | None] = column_property(
         select(_SERIES.c.rule)
         .where(_SERIES.c.current_task_id == id)
         .correlate_except(_SERIES)
-        .scalar_subquery(),
-        deferred=True,
-        group="marks",
+        .scalar_subquery()
     )
     repeat_zone: Mapped[str | None] = column_property(
         select(_SERIES.c.timezone)
         .where(_SERIES.c.current_task_id == id)
         .correlate_except(_SERIES)
-        .scalar_subquery(),
-        deferred=True,
+        .scalar_subquery()
     )
 
 
