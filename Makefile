@@ -65,8 +65,9 @@ fmt: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The 30 slowest tests are listed at the end of every run: where the suite's time goes.
 test: install system-deps services lint
-	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist loadgroup --durations=30 $(PYTEST_ARGS)
 
 # The long schemathesis campaign (quality.md R1): in-process, then over HTTP through
 # gunicorn, each on a fresh tm_fuzz database. Fails on any failure or < 10,000 requests.

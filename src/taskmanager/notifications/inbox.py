@@ -48,11 +48,7 @@ def unread_count(*, user: User) -> int:
     query = (
         select(func.count())
         .select_from(Notification)
-        .join(
-            Membership,
-            (Membership.organization_id == Notification.organization_id)
-            & (Membership.user_id == Notification.user_id),
-        )
+        .join(Membership, orgs.member_join(Notification.organization_id, Notification.user_id))
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
     )
     # The join to the user's own memberships is this statement's tenant filter, as in

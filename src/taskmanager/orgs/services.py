@@ -16,7 +16,10 @@ from typing import Any
 from typing import TypeVar
 from typing import cast
 
+from sqlalchemy import ColumnElement
 from sqlalchemy import Select
+from sqlalchemy import SQLColumnExpression
+from sqlalchemy import and_
 from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import select
@@ -88,6 +91,17 @@ def access(*, user: Someone, slug: str | None = None, org_id: int | None = None)
         raise NotFound("No such organization, or you are not a member of it.")
     tenancy.enter({membership.organization_id})
     return membership
+
+
+def member_join(
+    organization_id: SQLColumnExpression[int], user_id: SQLColumnExpression[int]
+) -> ColumnElement[bool]:
+    """Join Membership on "``user_id`` is a member of ``organization_id`` now".
+
+    A row joined this way counts only while its person still belongs to its
+    organization: someone removed stops following, hearing and seeing at once.
+    """
+    return and_(Membership.organization_id == organization_id, Membership.user_id == user_id)
 
 
 @functools.cache

@@ -97,6 +97,11 @@ class TaskFilterFields(BaseModel):
         "your time zone.",
     )
     q: str | None = Field(default=None, max_length=200)
+    blocked: bool | None = Field(
+        default=None,
+        description="true: only blocked tasks (one they wait for is not done); false: "
+        "only the others.",
+    )
     sort: str = Field(default="position", pattern=r"^(position|due_at|-created_at|priority|title)$")
 
     @field_validator("assignee")
@@ -129,6 +134,13 @@ class CommentFields(BaseModel):
     body: str = Field(min_length=1, max_length=10_000)
 
 
+class ChecklistProgress(BaseModel):
+    """A task's checklist progress, as cards show it ("3/5")."""
+
+    done: int = Field(description="How many checklist items are ticked.")
+    total: int = Field(description="How many checklist items there are.")
+
+
 class TaskOut(Out):
     id: int
     organization_id: int
@@ -145,6 +157,12 @@ class TaskOut(Out):
     attachment_count: int
     watching: bool = Field(description="Whether I follow it (PUT or DELETE /tasks/{id}/watch).")
     watcher_count: int = Field(description="How many members follow it.")
+    checklist: ChecklistProgress = Field(
+        description="Its checklist's progress (the items: GET /tasks/{id}/checklist)."
+    )
+    blocked: bool = Field(
+        description="Whether a task not yet done blocks it (GET /tasks/{id}/dependencies)."
+    )
     created_by_id: int | None
     completed_at: datetime | None
     created_at: datetime
