@@ -1,7 +1,7 @@
 """recurring tasks: a series per repeating task (rule, zone, current occurrence)
 
 Revision ID: rc3e9a1f5b20
-Revises: bk1c4e7a9d20
+Revises: dp3e8c1f5a07
 Create Date: 2026-12-04 23:59:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "rc3e9a1f5b20"
-down_revision = "bk1c4e7a9d20"
+down_revision = "dp3e8c1f5a07"
 branch_labels = None
 depends_on = None
 
