@@ -88,7 +88,9 @@ SQL = {
                 WHERE ci.task_id = t.id AND ci.done IS true),
                (SELECT count(ci.id) FROM checklist_items ci WHERE ci.task_id = t.id),
                EXISTS (SELECT * FROM task_dependencies d, tasks b WHERE d.blocked_id = t.id
-                       AND d.blocker_id = b.id AND b.status != 'done')
+                       AND d.blocker_id = b.id AND b.status != 'done'),
+               (SELECT s.rule FROM task_series s WHERE s.current_task_id = t.id),
+               (SELECT s.timezone FROM task_series s WHERE s.current_task_id = t.id)
         FROM memberships m JOIN tasks t ON t.organization_id = m.organization_id
         JOIN projects p ON p.id = t.project_id LEFT JOIN users u ON u.id = t.assignee_id
         WHERE t.id = %s AND m.user_id = %s""",
@@ -107,7 +109,9 @@ SQL = {
                EXISTS (SELECT * FROM task_dependencies d, tasks b WHERE d.blocked_id = t.id
                        AND d.blocker_id = b.id AND b.status != 'done'),
                (SELECT count(*) FROM tasks WHERE project_id = %(project)s
-                AND organization_id = %(org)s)
+                AND organization_id = %(org)s),
+               (SELECT s.rule FROM task_series s WHERE s.current_task_id = t.id),
+               (SELECT s.timezone FROM task_series s WHERE s.current_task_id = t.id)
         FROM tasks t JOIN projects p ON p.id = t.project_id
         LEFT JOIN users u ON u.id = t.assignee_id
         WHERE t.project_id = %(project)s AND t.organization_id = %(org)s
@@ -143,7 +147,9 @@ def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _task_out(row: tuple[Any, ...], labels: list[dict[str, Any]]) -> dict[str, Any]:
+def _task_out(
+    row: tuple[Any, ...], labels: list[dict[str, Any]], repeats: tuple[Any, ...] = (None, None)
+) -> dict[str, Any]:
     assignee = None
     if row[10] is not None:
         assignee = {"id": row[10], "name": row[11] or row[12].split("@", 1)[0]}
@@ -154,6 +160,9 @@ def _task_out(row: tuple[Any, ...], labels: list[dict[str, Any]]) -> dict[str, A
         "comment_count": row[18], "created_by_id": row[13], "completed_at": _iso(row[14]),
         "created_at": _iso(row[15]), "updated_at": _iso(row[16]), "version": row[17],
         "checklist": {"done": row[19], "total": row[20]}, "blocked": row[21],
+        # The product words the rule too (recurrence.rules.summary); rare, and not timed.
+        "recurrence": None if repeats[0] is None
+        else {"rule": repeats[0], "timezone": repeats[1], "summary": repeats[0]},
     }  # fmt: skip
 
 
@@ -248,7 +257,7 @@ class Baseline:
                 {"id": lid, "name": name, "color": color}
                 for _, lid, name, color in cur.execute(SQL["labels"], ([task_id], org))
             ]
-        return "200 OK", _task_out(row, labels), [("ETag", f'"{row[17]}"'), *limits]
+        return "200 OK", _task_out(row, labels, row[22:24]), [("ETag", f'"{row[17]}"'), *limits]
 
     def list_tasks(
         self,
@@ -284,7 +293,7 @@ class Baseline:
             if shown:
                 for task_id, lid, name, color in cur.execute(SQL["labels"], (list(by_task), org)):
                     by_task[task_id].append({"id": lid, "name": name, "color": color})
-        items = [_task_out(row, by_task[row[0]]) for row in shown]
+        items = [_task_out(row, by_task[row[0]], row[23:25]) for row in shown]
         next_cursor = None
         if len(rows) > per_page:
             last = shown[-1]

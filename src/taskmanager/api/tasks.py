@@ -28,6 +28,7 @@ from taskmanager.notifications import watchers
 from taskmanager.notifications.watchers import WatchState
 from taskmanager.orgs import services as orgs
 from taskmanager.orgs.models import Membership
+from taskmanager.recurrence.services import shown as recurrence_shown
 from taskmanager.schemas import Page
 from taskmanager.schemas import PageQuery
 from taskmanager.tasks import comments
@@ -51,7 +52,7 @@ bp = APIBlueprint("api_tasks", __name__, url_prefix="/api/v1", tag="Tasks")
 # below as the plain values their schemas hold.
 RELATED = frozenset(
     {"project", "assignee", "labels", "comment_count", "attachment_count", "watching",
-     "watcher_count", "checklist", "blocked"}
+     "watcher_count", "checklist", "blocked", "recurrence"}
 )  # fmt: skip
 COLUMNS = tuple(name for name in TaskOut.model_fields if name not in RELATED)
 
@@ -78,6 +79,7 @@ def task_fields(
     fields["watching"] = watch.watching
     fields["watcher_count"] = watch.watcher_count
     fields.update(marks or _marks_of(task))
+    fields["recurrence"] = recurrence_shown(task.repeat_rule, task.repeat_zone)
     return fields
 
 

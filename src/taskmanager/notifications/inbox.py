@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy import update
 
 from taskmanager import tenancy
+from taskmanager.accounts.identity import Someone
 from taskmanager.accounts.models import User
 from taskmanager.db import loaded_after_commit
 from taskmanager.db import utcnow
@@ -57,7 +58,7 @@ def unread_count(*, user: User) -> int:
         return db.session.scalar(query) or 0
 
 
-def _mine(user: User, org_ids: Sequence[int]) -> Select[Notification, str]:
+def _mine(user: Someone, org_ids: Sequence[int]) -> Select[Notification, str]:
     return (
         select(Notification, Organization.slug)
         .join(Organization, Organization.id == Notification.organization_id)
@@ -66,7 +67,7 @@ def _mine(user: User, org_ids: Sequence[int]) -> Select[Notification, str]:
 
 
 def look(
-    *, user: User, page: int = 1, per_page: int = 20, unread_only: bool = False,
+    *, user: Someone, page: int = 1, per_page: int = 20, unread_only: bool = False,
     mark_read: bool = False,
 ) -> Inbox:  # fmt: skip
     """A page of the user's items, newest first.
@@ -97,7 +98,7 @@ def look(
     return Inbox(items=items, total=total, unread=unread or 0)
 
 
-def _mark(user: User, org_ids: Sequence[int], ids: Sequence[int] | None) -> int:
+def _mark(user: Someone, org_ids: Sequence[int], ids: Sequence[int] | None) -> int:
     """Mark the user's unread items read (only ``ids`` when given); commit; how many."""
     if ids is not None and not ids:
         return 0

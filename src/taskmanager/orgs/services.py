@@ -23,6 +23,7 @@ from sqlalchemy import and_
 from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 from sqlalchemy.sql.base import ExecutableOption
 
 from taskmanager import tenancy
@@ -107,11 +108,13 @@ def member_join(
 @functools.cache
 def _membership_with(model: Any, options: tuple[ExecutableOption, ...]) -> Select[Any]:
     # Every API request by id runs one of these: built once per model, bound per call.
+    # The membership's user loads when asked for, not joined in: it is the caller, whom
+    # a write has in the session already and a read rarely asks for.
     return (
         select(Membership, model)
         .join(model, model.organization_id == Membership.organization_id)
         .where(model.id == bindparam("object_id"), Membership.user_id == bindparam("user_id"))
-        .options(*options)
+        .options(lazyload(Membership.user), *options)
     )
 
 

@@ -29,6 +29,7 @@ from taskmanager.notifications import watchers
 from taskmanager.orgs.models import Membership
 from taskmanager.projects.models import Label
 from taskmanager.projects.models import Project
+from taskmanager.recurrence.services import shown as recurrence_shown
 from taskmanager.tasks.models import Task
 from taskmanager.tasks.models import task_labels
 
@@ -41,6 +42,7 @@ COLUMNS = (
     Task.version,
     # The card marks, as the board and the list compute them (Task's column properties).
     Task.checklist_done, Task.checklist_total, Task.blocked,
+    Task.repeat_rule, Task.repeat_zone,
 )  # fmt: skip
 WIDTH = len(COLUMNS)
 
@@ -94,6 +96,7 @@ def task_fields(row: Sequence[Any], labels: list[dict[str, Any]], me: int) -> di
         priority, position, due_at, assignee_id, assignee_name, assignee_email,
         comment_count, attachment_count, watcher_ids, created_by_id, completed_at, created_at,
         updated_at, version, checklist_done, checklist_total, blocked,
+        repeat_rule, repeat_zone,
     ) = row[:WIDTH]  # fmt: skip
     watch = watchers.read_ids(watcher_ids, me)
     assignee = None
@@ -110,6 +113,7 @@ def task_fields(row: Sequence[Any], labels: list[dict[str, Any]], me: int) -> di
         "created_by_id": created_by_id, "completed_at": completed_at,
         "created_at": created_at, "updated_at": updated_at, "version": version,
         "checklist": {"done": checklist_done, "total": checklist_total}, "blocked": blocked,
+        "recurrence": recurrence_shown(repeat_rule, repeat_zone),
     }  # fmt: skip
 
 

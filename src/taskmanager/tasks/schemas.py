@@ -21,6 +21,7 @@ from taskmanager.accounts.schemas import UserRef
 from taskmanager.db import MAX_ID
 from taskmanager.projects.schemas import LabelOut
 from taskmanager.projects.schemas import ProjectRef
+from taskmanager.recurrence.schemas import RecurrenceOut
 from taskmanager.schemas import Iso8601
 from taskmanager.schemas import JsonInteger
 from taskmanager.schemas import Out
@@ -167,6 +168,10 @@ class TaskOut(Out):
     created_at: datetime
     updated_at: datetime
     version: int
+    recurrence: RecurrenceOut | None = Field(
+        description="How the task repeats (PUT or DELETE /tasks/{id}/recurrence); null when "
+        "it does not, or once its next occurrence is made."
+    )
 
 
 class CommentOut(Out):

@@ -32,6 +32,7 @@ from taskmanager.policy import can
 from taskmanager.policy import require
 from taskmanager.projects.models import Label
 from taskmanager.projects.models import Project
+from taskmanager.recurrence import hooks as recurrence
 from taskmanager.tasks import ordering
 from taskmanager.tasks.models import Priority
 from taskmanager.tasks.models import Status
@@ -41,7 +42,7 @@ from taskmanager.tasks.schemas import TaskUpdate
 
 NEW_TASK_MARKS = {
     "comment_count": 0, "attachment_count": 0, "checklist_done": 0, "checklist_total": 0,
-    "blocked": False,
+    "blocked": False, "repeat_rule": None, "repeat_zone": None,
 }  # fmt: skip
 
 
@@ -237,6 +238,7 @@ def update_task(
     task.version += 1
     if "status" in changes and task.status == Status.DONE:
         dependency_notices.blocker_done(task=task, actor=actor.user)
+        recurrence.task_completed(task=task, actor=actor.user)
     activity.record(
         organization_id=task.organization_id, actor=actor.user, verb="task.updated",
         subject_type="task", subject_id=task.id, subject_title=task.title, task_id=task.id,
