@@ -162,7 +162,7 @@ def enumeration_timing(samples: int = 15) -> Row:
     )
 
 
-FUZZ_ARGS = "--max-examples 100 --max-steps 10 --min-requests 10000"
+FUZZ_ARGS = "--max-examples 25 --max-steps 10 --min-requests 10000"
 
 
 def fuzz_campaign(arguments: str) -> Row:

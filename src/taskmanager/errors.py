@@ -61,6 +61,20 @@ class ValidationFailed(DomainError):
     default_message = "Some fields are not valid."
 
 
+class Unprocessable(ValidationFailed):
+    """Input the API's document allows, refused by a rule the document cannot state.
+
+    The rule depends on stored data (a name typed back, the current password, a
+    member called @ana, a cursor this server signed) or is a check JSON Schema has no
+    words for (a password's strength, a file's encoding, where a URL resolves). The
+    API answers 422, where a body the document already refuses is 400, so a client
+    (and the fuzzer's positive_data_acceptance check) can tell the two apart. Pages
+    treat it as any ValidationFailed: the form again, with the reason.
+    """
+
+    status = 422
+
+
 class Unauthorized(DomainError):
     status = 401
     code = "unauthorized"

@@ -59,7 +59,7 @@ def get_checklist(task_id: int) -> Any:
     description="At the end of the checklist, or at `position` (0 first). A checklist "
     "holds at most 100 items: one more is 409. The assignee must be a member of the "
     "task's organization (400 otherwise).",
-    responses=responses(400, 403, 404, 409, status=201, headers=["Location"]),
+    responses=responses(400, 403, 404, 409, 422, status=201, headers=["Location"]),
 )
 def add_item(task_id: int, data: ChecklistItemCreate) -> Any:
     me, task = _task(task_id)
@@ -83,7 +83,7 @@ def get_item(item_id: int) -> Any:
     summary="Change a checklist item: tick (`done`), retitle, assign, date, move",
     description="Any subset of fields. `position` moves the item (0 first) and renumbers "
     "the others; null clears `assignee_id` or `due_on`.",
-    responses=responses(400, 403, 404),
+    responses=responses(400, 403, 404, 422),
 )
 def update_item(item_id: int, data: ChecklistItemUpdate) -> Any:
     me, item = _item(item_id)

@@ -13,7 +13,6 @@ from typing import ClassVar
 from pydantic import AwareDatetime
 from pydantic import BaseModel
 from pydantic import BeforeValidator
-from pydantic import ConfigDict
 from pydantic import Field
 from pydantic import field_validator
 
@@ -21,11 +20,15 @@ from taskmanager.accounts.schemas import UserRef
 from taskmanager.db import MAX_ID
 from taskmanager.projects.schemas import LabelOut
 from taskmanager.projects.schemas import ProjectRef
+from taskmanager.schemas import DUE_YEARS
+from taskmanager.schemas import STRIPPED
 from taskmanager.schemas import Iso8601
 from taskmanager.schemas import JsonInteger
 from taskmanager.schemas import Out
 from taskmanager.schemas import Page
 from taskmanager.schemas import PageQuery
+from taskmanager.schemas import not_null
+from taskmanager.schemas import refuses_null
 from taskmanager.tasks.models import Priority
 from taskmanager.tasks.models import Status
 
@@ -35,14 +38,21 @@ ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 class TaskFields(BaseModel):
     # Unknown fields are refused: organization_id, created_by or version cannot sneak in.
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = STRIPPED
     field_messages: ClassVar[dict[str, str]] = {"title": "Give the task a title."}
 
-    title: str | None = Field(default=None, min_length=1, max_length=200)
+    # A task cannot lose its title: null is refused, so the document does not offer it.
+    title: str | None = Field(
+        default=None, min_length=1, max_length=200, json_schema_extra=refuses_null
+    )
+
+    _title_not_null = field_validator("title", mode="before")(not_null)
     description: str | None = Field(default=None, max_length=20_000)
     status: Status | None = None
     priority: Priority | None = None
-    due_at: Annotated[AwareDatetime | None, Iso8601] = None
+    due_at: Annotated[
+        Annotated[AwareDatetime, Field(json_schema_extra=DUE_YEARS)] | None, Iso8601
+    ] = None
     assignee_id: Id | None = None
     label_ids: list[Id] | None = Field(default=None, max_length=20)
     position: Annotated[int, Field(ge=0, le=1_000_000), JsonInteger] | None = None
@@ -78,7 +88,7 @@ class TaskFilterFields(BaseModel):
     """What a task list may be filtered and sorted by: the list page's query string
     and the API's, read by ``listing.filters_from``."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = STRIPPED
 
     assignee: str | None = Field(
         default=None, pattern=r"^(me|none|[1-9][0-9]{0,9})$", description="me, none or a user id"
@@ -122,7 +132,7 @@ class TaskFilterFields(BaseModel):
 
 
 class CommentFields(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = STRIPPED
     field_messages: ClassVar[dict[str, str]] = {"body": "Write something to comment."}
 
     body: str = Field(min_length=1, max_length=10_000)
