@@ -13,12 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from collections.abc import Iterator
+from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from contextlib import contextmanager
+from typing import Any
 from typing import Final
 
 from flask import g
 from flask import has_app_context
+from sqlalchemy import Executable
 from sqlalchemy import ForeignKey
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped
@@ -27,6 +30,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm import declared_attr
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import with_loader_criteria
+
+from taskmanager.extensions import db
 
 
 class _AllTenants:
@@ -77,6 +82,18 @@ def system() -> AbstractContextManager[None]:
 def enter(organization_ids: Iterable[int]) -> None:
     """Scope the rest of this app context (one request) to the given organizations."""
     setattr(g, _KEY, frozenset(organization_ids))
+
+
+def filtered_rows(statement: Executable, params: Mapping[str, Any] | None = None) -> list[Any]:
+    """Run a Core statement that writes its own tenant filter, below the safety net.
+
+    For the API's hottest reads (issue 17): the net rewrites each statement it sees,
+    which cost a 50-row page more CPU than reading it. The statement runs in the
+    session's transaction but skips the ORM, so its filter must be in it: a join to
+    the caller's membership, an explicit ``organization_id``, or ids a filtered
+    statement just returned. The rows come back as tuples, never as ORM objects.
+    """
+    return list(db.session.connection().execute(statement, params))
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -1,6 +1,6 @@
 """Personal API tokens: long-lived bearer secrets a user makes and revokes by hand.
 
-Only a hash of each secret is kept; ``tokens.authenticate`` accepts them next to JWTs.
+Only a hash of each secret is kept; ``bearer.authenticate`` accepts them next to JWTs.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from taskmanager import conditional
 from taskmanager.api.bearer import bearer
-from taskmanager.api.bearer import caller
+from taskmanager.api.bearer import who
 from taskmanager.api.http import created
 from taskmanager.api.http import etag
 from taskmanager.api.http import if_match
@@ -42,7 +42,7 @@ bp = APIBlueprint("api_projects", __name__, url_prefix="/api/v1", tag="Projects"
 
 
 def _project(project_id: int) -> tuple[Membership, Project]:
-    return orgs.access_with(user=caller(), model=Project, object_id=project_id)
+    return orgs.access_with(user=who(), model=Project, object_id=project_id)
 
 
 def project_response(project: Project, status: int = 200) -> tuple[ProjectOut, int, dict[str, str]]:
@@ -55,7 +55,7 @@ def project_response(project: Project, status: int = 200) -> tuple[ProjectOut, i
 @bp.output(Page[ProjectOut])
 @bp.doc(summary="The organization's projects", responses=responses(404, headers=["Link"]))
 def list_projects(org_id: int, query: ProjectQuery) -> ResponseReturnValue:
-    me = orgs.access(user=caller(), org_id=org_id)
+    me = orgs.access(user=who(), org_id=org_id)
     return paged(
         services.projects_query(me.organization_id, include_archived=query.include_archived),
         page=query.page, per_page=query.per_page, out=ProjectOut.model_validate,
@@ -71,7 +71,7 @@ def list_projects(org_id: int, query: ProjectQuery) -> ResponseReturnValue:
     responses=responses(402, 403, 404, status=201, headers=["ETag", "Location"]),
 )
 def create_project(org_id: int, data: ProjectIn) -> Any:
-    me = orgs.access(user=caller(), org_id=org_id)
+    me = orgs.access(user=who(), org_id=org_id)
     project = services.create_project(actor=me, data=data)
     body, _, headers = project_response(project, 201)
     return body, 201, {**headers, **created(f"/api/v1/projects/{project.id}")}
@@ -136,7 +136,7 @@ def list_tasks(project_id: int, query: ProjectTaskQuery) -> ResponseReturnValue:
     conditional.etag_by_digest()
     page = listing.list_tasks(
         project=project,
-        filters=listing.filters_from(query, user=caller()),
+        filters=listing.filters_from(query, user=who()),
         page=query.page,
         per_page=query.per_page,
         after=read_cursor(query),

@@ -32,8 +32,8 @@ from flask import g
 from flask import request
 from sqlalchemy.exc import SQLAlchemyError
 
+from taskmanager.api import bearer
 from taskmanager.api import idempotency
-from taskmanager.api import tokens
 from taskmanager.api.http import bearer_token
 from taskmanager.errors import Unauthorized
 from taskmanager.errors import ValidationFailed
@@ -102,7 +102,7 @@ def _caller_id() -> int | None:
         return None
     try:
         # The full check, as the view's will be: a revoked token replays nothing.
-        return tokens.authenticate(token).id
+        return bearer.identify(token).id
     except Unauthorized:
         return None  # the view answers 401 itself
 

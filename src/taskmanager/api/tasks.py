@@ -13,7 +13,7 @@ from taskmanager import conditional
 from taskmanager.activity import services as activity
 from taskmanager.activity.schemas import ActivityOut
 from taskmanager.api.bearer import bearer
-from taskmanager.api.bearer import caller
+from taskmanager.api.bearer import who
 from taskmanager.api.http import created
 from taskmanager.api.http import cursor_page_of
 from taskmanager.api.http import etag
@@ -89,7 +89,7 @@ def tasks_out(found: Sequence[Task]) -> list[dict[str, Any]]:
     no_files = {task.id for task in found if "attachment_count" in inspect(task).unloaded}
     comment_counts = comments.counts(no_comments) if no_comments else {}
     file_counts = attachments.counts(no_files) if no_files else {}
-    me = caller().id
+    me = who().id
     unread_watch = [task.id for task in found if "watcher_ids" in inspect(task).unloaded]
     watch = watchers.states(unread_watch, me) if unread_watch else {}
     for task in found:
@@ -113,16 +113,14 @@ def task_response(task: Task, status: int = 200) -> tuple[TaskOut, int, dict[str
 def task_page(page: listing.Page, query: ProjectTaskQuery) -> ResponseReturnValue:
     """A page listed with ``rows=True`` (rows of ``reading.COLUMNS``) as the API shows it."""
     return cursor_page_of(
-        reading.tasks_out(page.items, caller().id), query=query, total=page.total, page=page.page,
+        reading.tasks_out(page.items, who().id), query=query, total=page.total, page=page.page,
         per_page=page.per_page, next_after=page.next_after,
     )  # fmt: skip
 
 
 def _task(task_id: int) -> tuple[Membership, Task]:
     # The membership and the task in one statement (the task's org is the scope).
-    return orgs.access_with(
-        user=caller(), model=Task, object_id=task_id, options=listing.WITH_COUNTS
-    )
+    return orgs.access_with(user=who(), model=Task, object_id=task_id, options=listing.WITH_COUNTS)
 
 
 @bp.get("/tasks")
@@ -138,7 +136,7 @@ def _task(task_id: int) -> tuple[Membership, Task]:
     responses=responses(404, 422, headers=["Link"]),
 )
 def list_tasks(query: TaskQuery) -> ResponseReturnValue:
-    user = caller()
+    user = who()
     if query.org_id is not None:
         org_ids = [orgs.access(user=user, org_id=query.org_id).organization_id]
     else:
@@ -165,7 +163,7 @@ def list_tasks(query: TaskQuery) -> ResponseReturnValue:
     responses=responses(304, 404, headers=["ETag"]),
 )
 def get_task(task_id: int) -> Any:
-    found = reading.task_out(user=caller(), task_id=task_id)
+    found = reading.task_out(user=who(), task_id=task_id)
     version = etag(found["version"])["ETag"]
     if conditional.unchanged(version):
         return conditional.not_modified(version)
@@ -228,7 +226,7 @@ def add_comment(task_id: int, data: CommentFields) -> Any:
 
 
 def _comment(comment_id: int) -> tuple[Membership, Comment]:
-    return orgs.access_with(user=caller(), model=Comment, object_id=comment_id)
+    return orgs.access_with(user=who(), model=Comment, object_id=comment_id)
 
 
 @bp.patch("/comments/<int:comment_id>")

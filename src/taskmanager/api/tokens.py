@@ -2,9 +2,9 @@
 
 Access tokens are JWTs valid 15 minutes; refresh tokens are JWTs valid 30 days that
 rotate on every use inside a ``TokenFamily``. Personal tokens are random strings, kept
-only as hashes. ``authenticate`` accepts either kind of bearer token and nothing else:
-a JWT must carry ``exp``, the API's audience, our algorithm and signature, and be an
-access token of a live family.
+only as hashes. ``bearer.authenticate`` accepts either kind of bearer token and nothing
+else: a JWT must carry ``exp``, the API's audience, our algorithm and signature, and be
+an access token of a live family.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from flask_security import hash_password
 from flask_security import verify_and_update_password
 from jwt import ExpiredSignatureError
 from jwt import PyJWTError
-from sqlalchemy import bindparam
 from sqlalchemy import select
 from sqlalchemy import update
 
@@ -152,7 +151,7 @@ def verified_claims(token: str) -> dict[str, Any]:
     return claims
 
 
-def _decode(token: str, *, expected_type: str) -> dict[str, Any]:
+def decode(token: str, *, expected_type: str) -> dict[str, Any]:
     try:
         claims: dict[str, Any] = verified_claims(token)
     except ExpiredSignatureError:
@@ -180,7 +179,7 @@ def refresh(*, refresh_token: str) -> TokenPair:
         Unauthorized: not a valid refresh token; or an already rotated one, in which
             case the whole family is revoked (someone else holds a copy).
     """
-    claims = _decode(refresh_token, expected_type="refresh")
+    claims = decode(refresh_token, expected_type="refresh")
     family = _live_family(claims)
     user = db.session.get(User, family.user_id)
     if user is None or not user.active:
@@ -214,53 +213,10 @@ def refresh(*, refresh_token: str) -> TokenPair:
 
 def revoke(*, refresh_token: str) -> None:
     """Sign out: revoke the refresh token's family (its access tokens stop working too)."""
-    claims = _decode(refresh_token, expected_type="refresh")
+    claims = decode(refresh_token, expected_type="refresh")
     family = _live_family(claims)
     family.revoked_at = utcnow()
     db.session.commit()
-
-
-# The family's check and the user in one statement, which every API request runs:
-# built once, with bound parameters.
-_CALLER = (
-    select(User)
-    .join(TokenFamily, TokenFamily.user_id == User.id)
-    .where(
-        TokenFamily.id == bindparam("family"),
-        TokenFamily.revoked_at.is_(None),
-        User.id == bindparam("user"),
-    )
-)
-
-
-def authenticate(token: str) -> User:
-    """The user a bearer token (access JWT or personal token) speaks for.
-
-    Raises:
-        TokenExpired: an access token past its 15 minutes.
-        Unauthorized: anything else that is not a valid, live token.
-    """
-    if not token:
-        raise Unauthorized("Send an access token: Authorization: Bearer <token>.")
-    if token.startswith(PERSONAL_PREFIX):
-        personal = db.session.scalar(
-            select(PersonalToken).where(PersonalToken.token_hash == sha256(token))
-        )
-        if personal is None or not personal.user.active:
-            raise Unauthorized("The token is not valid.")
-        personal.last_used_at = utcnow()
-        db.session.commit()
-        return personal.user
-    claims = _decode(token, expected_type="access")
-    subject = claims.get("sub")
-    if not isinstance(subject, str) or not subject.isdigit():
-        raise Unauthorized("The token is not valid.")
-    user = db.session.scalar(_CALLER, {"family": claims["fam"], "user": int(subject)})
-    if user is None:
-        raise Unauthorized("This sign-in was revoked; sign in again.")
-    if not user.active:
-        raise Unauthorized("The account is not active.")
-    return user
 
 
 def owner_id(token: str) -> int | None:

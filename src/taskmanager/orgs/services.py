@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.sql.base import ExecutableOption
 
 from taskmanager import tenancy
+from taskmanager.accounts.identity import Someone
 from taskmanager.accounts.models import User
 from taskmanager.activity import services as activity
 from taskmanager.errors import Conflict
@@ -47,7 +48,7 @@ def slugify(name: str) -> str:
     return slug or "team"
 
 
-def memberships_query(user: User) -> Select[Membership]:
+def memberships_query(user: Someone) -> Select[Membership]:
     """The user's memberships, by organization name (a page of them, or all)."""
     return (
         select(Membership)
@@ -57,11 +58,11 @@ def memberships_query(user: User) -> Select[Membership]:
     )
 
 
-def memberships_of(user: User) -> list[Membership]:
+def memberships_of(user: Someone) -> list[Membership]:
     return list(db.session.scalars(memberships_query(user)))
 
 
-def enter_all(*, user: User) -> list[Membership]:
+def enter_all(*, user: Someone) -> list[Membership]:
     """The user's memberships, scoping the rest of the request to all their organizations.
 
     The one way into the "all my organizations" scope (the dashboard, tasks across
@@ -72,7 +73,7 @@ def enter_all(*, user: User) -> list[Membership]:
     return memberships
 
 
-def access(*, user: User, slug: str | None = None, org_id: int | None = None) -> Membership:
+def access(*, user: Someone, slug: str | None = None, org_id: int | None = None) -> Membership:
     """The caller's membership in an organization, scoping this request to it.
 
     Raises:
@@ -103,7 +104,7 @@ def _membership_with(model: Any, options: tuple[ExecutableOption, ...]) -> Selec
 
 def access_with(
     *,
-    user: User,
+    user: Someone,
     model: type[Owned],
     object_id: int,
     options: Sequence[ExecutableOption] = (),
@@ -129,7 +130,7 @@ def access_with(
     return membership, found[1]
 
 
-def access_for(*, user: User, model: type[tenancy.TenantScoped], object_id: int) -> Membership:
+def access_for(*, user: Someone, model: type[tenancy.TenantScoped], object_id: int) -> Membership:
     """The caller's membership in the organization owning a row, for ids without an org.
 
     Raises:

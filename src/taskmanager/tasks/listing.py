@@ -22,10 +22,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement
 from sqlalchemy import Select
+from sqlalchemy import and_
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
+from taskmanager import tenancy
+from taskmanager.accounts.identity import Someone
 from taskmanager.accounts.models import User
 from taskmanager.db import utcnow
 from taskmanager.errors import ValidationFailed
@@ -65,7 +68,7 @@ def _moment(value: date | datetime | None, zone: str, *, end_of_day: bool) -> da
     return datetime.combine(day, time(0), tzinfo=ZoneInfo(zone))
 
 
-def filters_from(query: TaskFilterFields, *, user: User) -> TaskFilters:
+def filters_from(query: TaskFilterFields, *, user: Someone) -> TaskFilters:
     """The filters a validated query asks for, read for ``user``.
 
     ``assignee=me`` is the user; ``none`` is unassigned. A due date without a time is
@@ -182,7 +185,9 @@ def list_tasks(
         ValidationFailed: ``after`` is not a position in ``filters.sort``.
     """
     start: AnySelect = reading.ROWS if rows else select(Task)
-    base = filtered(start.where(Task.project_id == project.id), filters)
+    # The organization written out as well: rows are read below the tenancy net (_page).
+    mine = and_(Task.project_id == project.id, Task.organization_id == project.organization_id)
+    base = filtered(start.where(mine), filters)
     if marks:
         base = base.options(CARD_MARKS)
     return _page(base, filters, page=page, per_page=per_page, after=after, rows=rows)
@@ -234,7 +239,10 @@ def _page(
         number = max(1, page)
         query = query.offset((number - 1) * per_page)
     # One row more than the page tells whether another page follows.
-    found = db.session.execute(query.limit(per_page + 1)).all()
+    query = query.limit(per_page + 1)
+    # Rows (the API's pages) skip the ORM: both callers write the organization into
+    # the filter, so the tenancy net has nothing to add and would cost more than the read.
+    found = tenancy.filtered_rows(query) if rows else db.session.execute(query).all()
     items = [row if rows else row[0] for row in found[:per_page]]
     # A page past the end has no row to carry the total: counted apart.
     total = int(found[0][width]) if found else db.session.scalar(count) or 0

@@ -21,6 +21,7 @@ from sqlalchemy import bindparam
 from sqlalchemy import select
 
 from taskmanager import tenancy
+from taskmanager.accounts.identity import Someone
 from taskmanager.accounts.models import User
 from taskmanager.errors import NotFound
 from taskmanager.extensions import db
@@ -64,13 +65,19 @@ _ONE = ROWS.join(
 def _labels(dialect: str) -> Select[Any]:
     # PostgreSQL takes the page's ids as one array parameter: a statement of one shape
     # whatever the page size, whose conversion psycopg caches (it does not past 50
-    # parameters). SQLite has no arrays: an IN list.
+    # parameters). SQLite has no arrays: an IN list. The organizations are the tasks'
+    # own, written out: the statement runs below the tenancy net (``filtered_rows``).
     task_id = task_labels.c.task_id
-    ids = bindparam("task_ids", expanding=dialect != "postgresql", type_=ARRAY(Integer))
+    postgresql = dialect == "postgresql"
+    ids = bindparam("task_ids", expanding=not postgresql, type_=ARRAY(Integer))
+    orgs = bindparam("org_ids", expanding=not postgresql, type_=ARRAY(Integer))
     return (
         select(task_id, Label.id, Label.name, Label.color)
         .join(Label, Label.id == task_labels.c.label_id)
-        .where(task_id == any_(ids) if dialect == "postgresql" else task_id.in_(ids))
+        .where(task_id == any_(ids) if postgresql else task_id.in_(ids))
+        .where(
+            Label.organization_id == any_(orgs) if postgresql else Label.organization_id.in_(orgs)
+        )
         .order_by(Label.name)
     )
 
@@ -108,13 +115,14 @@ def tasks_out(rows: Sequence[Sequence[Any]], me: int) -> list[dict[str, Any]]:
     labels: dict[int, list[dict[str, Any]]] = {row[0]: [] for row in rows}
     if labels:
         query = _LABELS[db.session.get_bind().dialect.name]
-        found = db.session.execute(query, {"task_ids": list(labels)})
+        org_ids = list({row[1] for row in rows})
+        found = tenancy.filtered_rows(query, {"task_ids": list(labels), "org_ids": org_ids})
         for task_id, label_id, name, color in found:
             labels[task_id].append({"id": label_id, "name": name, "color": color})
     return [task_fields(row, labels[row[0]], me) for row in rows]
 
 
-def task_out(*, user: User, task_id: int) -> dict[str, Any]:
+def task_out(*, user: Someone, task_id: int) -> dict[str, Any]:
     """One task as TaskOut's input, if the user is a member of its organization.
 
     Scopes the rest of the request to that organization, as ``orgs.access_with`` does.
@@ -122,9 +130,10 @@ def task_out(*, user: User, task_id: int) -> dict[str, Any]:
     Raises:
         NotFound: no such task, or it belongs to an organization the user is not in.
     """
-    with tenancy.system():  # the membership join is the filter (see _ONE)
-        row = db.session.execute(_ONE, {"task_id": task_id, "user_id": user.id}).first()
-    if row is None:
+    # The membership join is the statement's tenant filter (see _ONE).
+    found = tenancy.filtered_rows(_ONE, {"task_id": task_id, "user_id": user.id})
+    if not found:
         raise NotFound()
+    row = found[0]
     tenancy.enter({row[1]})  # organization_id
     return tasks_out([row], user.id)[0]
