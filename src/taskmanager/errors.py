@@ -62,15 +62,7 @@ class ValidationFailed(DomainError):
 
 
 class Unprocessable(ValidationFailed):
-    """Input the API's document allows, refused by a rule the document cannot state.
-
-    The rule depends on stored data (a name typed back, the current password, a
-    member called @ana, a cursor this server signed) or is a check JSON Schema has no
-    words for (a password's strength, a file's encoding, where a URL resolves). The
-    API answers 422, where a body the document already refuses is 400, so a client
-    (and the fuzzer's positive_data_acceptance check) can tell the two apart. Pages
-    treat it as any ValidationFailed: the form again, with the reason.
-    """
+    """Fits the API's document, refused by a rule it cannot state (docs/api.md §2)."""
 
     status = 422
 
@@ -252,21 +244,15 @@ def error_response(
 
 def _handle_domain(error: DomainError) -> Response:
     if isinstance(error, StaleVersion) and wants_json():
-        return error_response(
-            PreconditionFailed.status, PreconditionFailed.code, error.message, error.details
-        )
+        error = PreconditionFailed(error.message, details=error.details)
     return error_response(error.status, error.code, error.message, error.details)
 
 
 def _handle_api_error(error: HTTPError) -> Response:
     """APIFlask's own errors: a refused input (it carries ``detail``) or an HTTP status."""
     if error.detail:
-        return error_response(
-            ValidationFailed.status,
-            ValidationFailed.code,
-            ValidationFailed.default_message,
-            _input_details(error.detail),
-        )
+        refused = ValidationFailed(details=_input_details(error.detail))
+        return error_response(refused.status, refused.code, refused.message, refused.details)
     status = error.status_code
     response = error_response(status, HTTP_CODES.get(status, "error"), error.message or "")
     response.headers.update(error.headers or {})

@@ -17,11 +17,14 @@ from typing import Any
 from typing import Generic
 from typing import TypeVar
 
+from annotated_types import MaxLen
 from pydantic import BaseModel
 from pydantic import BeforeValidator
 from pydantic import ConfigDict
 from pydantic import Field
 from pydantic import ValidationError
+from pydantic import ValidationInfo
+from pydantic import field_validator
 from pydantic.config import JsonDict
 
 from taskmanager.errors import ValidationFailed
@@ -143,6 +146,17 @@ class Out(BaseModel):
 
 class In(BaseModel):
     model_config = STRIPPED
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _length_as_sent(cls, value: Any, info: ValidationInfo) -> Any:
+        # maxLength counts the text as sent, as the document does, not once stripped.
+        field = cls.model_fields.get(info.field_name or "")
+        rules = field.metadata if field is not None else []
+        limits = [rule.max_length for rule in rules if isinstance(rule, MaxLen)]
+        if isinstance(value, str) and limits and len(value) > limits[0]:
+            raise ValueError(f"Use at most {limits[0]:,} characters; you typed more.")
+        return value
 
 
 class PageQuery(In):

@@ -196,3 +196,22 @@ def test_an_invitation_address_the_document_refuses_the_server_refuses(spec, tea
         f"/orgs/{team.org.id}/invitations", json={"email": address}
     )
     assert response.status_code == 400
+
+
+def test_a_saved_view_cannot_lose_its_name_and_the_document_offers_no_null(spec):
+    name = body_schema(spec, "/views/{view_id}", "patch")["properties"]["name"]
+    assert name["type"] == "string" and "anyOf" not in name
+
+
+def test_max_length_counts_the_text_as_sent_as_the_document_does(team, api_as):
+    api = api_as(team.people["member"])
+    padded = {"title": "   " + "x" * 200}  # 203 as sent, 200 once stripped
+
+    assert api.post(f"/projects/{team.project.id}/tasks", json=padded).status_code == 400
+    made = api.post(f"/projects/{team.project.id}/tasks", json={"title": " " + "x" * 198 + " "})
+    assert made.status_code == 201
+
+
+def test_query_operations_document_the_414_of_the_server_in_front(spec):
+    members = spec["paths"]["/api/v1/orgs/{org_id}/members"]["get"]["responses"]
+    assert "414" in members

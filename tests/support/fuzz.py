@@ -121,6 +121,13 @@ def seed(app: Flask) -> Seed:
 STRICT_CHECKS = (*CHECKS, "positive_data_acceptance")
 # 402 too: a plan's limit (the 4th active project on Free) is the organization's state.
 ACCEPTED = ["2xx", "3xx", "401", "402", "403", "404", "409", "412", "422", "429", "5xx"]
+# What refuses schema-violating data: schemathesis's list, plus 414, gunicorn's (and
+# nginx's) answer to a request line past its limit, before the app sees it.
+REFUSED = ["400", "401", "403", "404", "405", "406", "409", "414", "415", "422", "428", "429"]
+REFUSED += ["5xx"]
+# The follow state of a task (GET, PUT, DELETE /tasks/{id}/watch) is a singleton that
+# reads {"watching": false} after DELETE, by design: use_after_free expects a 404.
+SINGLETONS = {"include-path-regex": "/tasks/\\{task_id\\}/watch$"}
 
 
 def config(
@@ -144,12 +151,14 @@ def config(
             "generation": generation,
             "checks": {name: {"enabled": True} for name in checks}
             | {"enabled": False}
+            | {"negative_data_rejection": {"enabled": True, "expected-statuses": REFUSED}}
             | (
                 # A stale If-Match is the resource's state, not bad data: 412, as 409.
                 {"positive_data_acceptance": {"enabled": True, "expected-statuses": ACCEPTED}}
                 if "positive_data_acceptance" in checks
                 else {}
             ),
+            "operations": [{**SINGLETONS, "checks": {"use_after_free": {"enabled": False}}}],
             "phases": {
                 "examples": {"enabled": True, "fill-missing": True},
                 "coverage": {"enabled": True},

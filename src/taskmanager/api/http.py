@@ -119,14 +119,11 @@ def read_cursor(query: KeysetQuery) -> list[object] | None:
     """The position ``?cursor=`` names, if one was sent.
 
     Raises:
-        Unprocessable: with ``page`` too; not issued by this API; or issued for
-            another sort, other filters or another list.
+        Unprocessable: with ``page`` too, not signed here, or made for another list.
     """
     if query.cursor is None:
         return None
 
-    # 422: the document can say "a string", not "one this server signed for this list",
-    # nor (OpenAPI has no words for it) "not together with page".
     def refused(reason: str) -> Unprocessable:
         return Unprocessable("This cursor cannot be used here.", details={"cursor": reason})
 

@@ -16,6 +16,7 @@ from taskmanager.accounts.schemas import UserRef
 from taskmanager.db import MAX_ID
 from taskmanager.schemas import DUE_YEARS
 from taskmanager.schemas import STRIPPED
+from taskmanager.schemas import In
 from taskmanager.schemas import JsonInteger
 from taskmanager.schemas import Out
 from taskmanager.schemas import not_null
@@ -25,7 +26,7 @@ MAX_ITEMS = 100  # items on one task's checklist
 Id = Annotated[int, Field(ge=1, le=MAX_ID), JsonInteger]
 
 
-class ChecklistItemFields(BaseModel):
+class ChecklistItemFields(In):
     # Unknown fields are refused: task_id, organization_id or converted_task_id cannot
     # be set from outside.
     model_config = STRIPPED

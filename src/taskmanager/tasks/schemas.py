@@ -11,7 +11,6 @@ from typing import Any
 from typing import ClassVar
 
 from pydantic import AwareDatetime
-from pydantic import BaseModel
 from pydantic import BeforeValidator
 from pydantic import Field
 from pydantic import field_validator
@@ -22,6 +21,7 @@ from taskmanager.projects.schemas import LabelOut
 from taskmanager.projects.schemas import ProjectRef
 from taskmanager.schemas import DUE_YEARS
 from taskmanager.schemas import STRIPPED
+from taskmanager.schemas import In
 from taskmanager.schemas import Iso8601
 from taskmanager.schemas import JsonInteger
 from taskmanager.schemas import Out
@@ -36,7 +36,7 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID), JsonInteger]
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-class TaskFields(BaseModel):
+class TaskFields(In):
     # Unknown fields are refused: organization_id, created_by or version cannot sneak in.
     model_config = STRIPPED
     field_messages: ClassVar[dict[str, str]] = {"title": "Give the task a title."}
@@ -84,7 +84,7 @@ def _day_or_moment(value: Any) -> Any:
 DayOrMoment = Annotated[datetime | date | None, BeforeValidator(_day_or_moment), Iso8601]
 
 
-class TaskFilterFields(BaseModel):
+class TaskFilterFields(In):
     """What a task list may be filtered and sorted by: the list page's query string
     and the API's, read by ``listing.filters_from``."""
 
@@ -131,7 +131,7 @@ class TaskFilterFields(BaseModel):
             raise ValueError("Pick a date between the years 1 and 9999 in UTC.") from None
 
 
-class CommentFields(BaseModel):
+class CommentFields(In):
     model_config = STRIPPED
     field_messages: ClassVar[dict[str, str]] = {"body": "Write something to comment."}
 
