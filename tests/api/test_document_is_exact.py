@@ -215,3 +215,17 @@ def test_max_length_counts_the_text_as_sent_as_the_document_does(team, api_as):
 def test_query_operations_document_the_414_of_the_server_in_front(spec):
     members = spec["paths"]["/api/v1/orgs/{org_id}/members"]["get"]["responses"]
     assert "414" in members
+
+
+def test_the_assignee_filter_pattern_holds_exactly_the_ids_that_can_exist(spec, team, api_as):
+    parameter = next(
+        p for p in spec["paths"]["/api/v1/tasks"]["get"]["parameters"] if p["name"] == "assignee"
+    )
+    pattern = parameter["schema"].get("pattern") or parameter["schema"]["anyOf"][0]["pattern"]
+    for number in (1, 999_999_999, 2_000_000_000, 2_147_483_647):
+        assert re.search(pattern, str(number))
+    for number in (0, 2_147_483_648, 5_780_205_780, 9_999_999_999):
+        assert not re.search(pattern, str(number))
+    api = api_as(team.people["member"])
+    assert api.get("/tasks?assignee=2147483647").status_code == 200
+    assert api.get("/tasks?assignee=5780205780").status_code == 400

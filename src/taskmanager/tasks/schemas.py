@@ -34,6 +34,12 @@ from taskmanager.tasks.models import Status
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID), JsonInteger]
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# 1 to MAX_ID (2147483647) in digits, exactly: the document says which ids can exist.
+ID_DIGITS = (
+    "[1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}"
+    "|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]"
+    "|214748364[0-7]"
+)
 
 
 class TaskFields(In):
@@ -91,7 +97,7 @@ class TaskFilterFields(In):
     model_config = STRIPPED
 
     assignee: str | None = Field(
-        default=None, pattern=r"^(me|none|[1-9][0-9]{0,9})$", description="me, none or a user id"
+        default=None, pattern=rf"^(me|none|{ID_DIGITS})$", description="me, none or a user id"
     )
     status: Status | None = None
     label: int | None = Field(default=None, ge=1, le=MAX_ID)
