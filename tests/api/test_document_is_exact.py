@@ -229,3 +229,10 @@ def test_the_assignee_filter_pattern_holds_exactly_the_ids_that_can_exist(spec, 
     api = api_as(team.people["member"])
     assert api.get("/tasks?assignee=2147483647").status_code == 200
     assert api.get("/tasks?assignee=5780205780").status_code == 400
+
+
+def test_every_operation_documents_the_400_of_a_malformed_request(spec):
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if path.startswith("/api/v1/") and method in ("get", "put", "post", "patch", "delete"):
+                assert "400" in operation["responses"], f"{method.upper()} {path}"

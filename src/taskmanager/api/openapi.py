@@ -200,6 +200,8 @@ def init_app(app: APIFlask) -> None:
                     continue
                 _by_kind(operation)
                 responses = operation.setdefault("responses", {})
+                # A malformed HTTP message is refused by the server in front, in its words.
+                responses.setdefault("400", {"description": "The HTTP request is malformed"})
                 for response in responses.values():
                     if "$ref" not in response:
                         response.setdefault("headers", {}).update(limit_refs)
