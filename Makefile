@@ -65,8 +65,9 @@ fmt: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The 30 slowest tests are listed at the end of every run: where the suite's time goes.
 test: install system-deps services lint
-	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist loadgroup --durations=30 $(PYTEST_ARGS)
 
 # The long schemathesis campaign (quality.md R1): in-process, then over HTTP through
 # gunicorn, each on a fresh tm_fuzz database. Fails on any failure or < 10,000 requests.
@@ -88,8 +89,11 @@ $(VERIFY_VENV)/.installed:
 verify: install $(VERIFY_VENV)/.installed
 	$(PY) scripts/verify.py --tools $(VERIFY_VENV)/bin
 
-# quality.md P1-P5: the product against bench/baseline/ (raw WSGI + psycopg 3), side by
-# side; writes bench/RESULTS.md and its charts. ARGS=--quick: 1k tasks, one short run.
+# quality.md P1-P10: the product against bench/baseline/ (raw WSGI + psycopg 3), side by
+# side, then P5's pg_stat_statements check (a throw-away cluster), P6 (1k against 1M), P7
+# (open loop at 80%), P8 (upload RSS), P9 (Celery email), P10 (the comparison's results);
+# writes bench/RESULTS.md and its charts. ARGS=--quick: 1k tasks, one short run;
+# ARGS="--only P6,P9": only those targets (the other figures stay).
 bench: install system-deps services
 	$(PY) -m bench $(ARGS)
 

@@ -16,9 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+import psycopg.conninfo
 
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN_DSN = os.environ.get("BENCH_PG_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
+# Another worktree's branch may have migrated the shared databases past this one's head:
+# BENCH_DATABASE_PREFIX=tm_bench_mine gives this checkout databases of its own.
+PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "tm_bench")
 SIZES = {"1k": 1_000, "100k": 100_000, "1m": 1_000_000}
 MEMBERS = 20
 LABELS = 10
@@ -39,8 +43,11 @@ class Dataset:
     last_task_id: int
 
 
-def dsn(database: str) -> str:
-    return f"postgresql://postgres@127.0.0.1:5432/{database}"
+def dsn(database: str, admin_dsn: str = ADMIN_DSN) -> str:
+    """The URL of ``database`` on the server ``admin_dsn`` names (the bench's own cluster too)."""
+    parts = psycopg.conninfo.conninfo_to_dict(admin_dsn)
+    host, port, user = parts.get("host", "127.0.0.1"), parts.get("port", "5432"), parts["user"]
+    return f"postgresql://{user}@{host}:{port}/{database}"
 
 
 FILL = """
@@ -88,39 +95,49 @@ SEQUENCES = (
 )  # fmt: skip
 
 
-def _migrate(database: str) -> None:
+def _migrate(url: str) -> None:
     env = dict(
         os.environ,
-        TASKMANAGER_DATABASE_URL=dsn(database),
+        TASKMANAGER_DATABASE_URL=url,
         TASKMANAGER_INSTANCE_PATH=str(ROOT / "bench" / "instance"),
         FLASK_APP="taskmanager",
     )
-    subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", "flask", "db", "upgrade"],
-        cwd=ROOT, env=env, check=True, capture_output=True,
+        cwd=ROOT, env=env, check=False, capture_output=True, text=True,
     )  # fmt: skip
+    if done.returncode:
+        raise RuntimeError(
+            f"flask db upgrade failed on {url} (a database migrated by another branch? "
+            f"set BENCH_DATABASE_PREFIX to use databases of your own):\n{done.stderr[-1500:]}"
+        )
 
 
-def ensure(name: str, *, log: object = print) -> Dataset:
-    """The dataset of this size, made if missing (minutes at 1M tasks)."""
+def ensure(name: str, *, log: object = print, admin_dsn: str = ADMIN_DSN) -> Dataset:
+    """The dataset of this size, made if missing (minutes at 1M tasks).
+
+    ``admin_dsn`` names the server: the shared one, or the bench's own cluster
+    (``bench.pgstat``).
+    """
     tasks = SIZES[name]
-    database = f"tm_bench_{name}"
-    with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
+    database = f"{PREFIX}_{name}"
+    url = dsn(database, admin_dsn)
+    with psycopg.connect(admin_dsn, autocommit=True) as admin:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,))
         if exists.fetchone() is None:
             admin.execute(f'CREATE DATABASE "{database}"')
     filled = False
-    with psycopg.connect(dsn(database), autocommit=True) as conn:
+    with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("CREATE TABLE IF NOT EXISTS bench_meta (tasks integer)")
         row = conn.execute("SELECT tasks FROM bench_meta").fetchone()
         filled = row is not None and row[0] == tasks
     if not filled:
         log(f"data: building {database} with {tasks:,} tasks (generate_series)")  # type: ignore[operator]
-        with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
+        with psycopg.connect(admin_dsn, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
             admin.execute(f'CREATE DATABASE "{database}"')
-        _migrate(database)
-        with psycopg.connect(dsn(database)) as conn:
+        _migrate(url)
+        with psycopg.connect(url) as conn:
             params = {"members": MEMBERS, "labels": LABELS, "tasks": tasks}
             for statement in filter(str.strip, FILL.split(";\n")):
                 conn.execute(statement, params)  # type: ignore[call-overload]
@@ -131,18 +148,20 @@ def ensure(name: str, *, log: object = print) -> Dataset:
                 )
             conn.execute("CREATE TABLE IF NOT EXISTS bench_meta (tasks integer)")
             conn.execute("INSERT INTO bench_meta VALUES (%s)", (tasks,))
-        with psycopg.connect(dsn(database), autocommit=True) as conn:
+        with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("VACUUM ANALYZE")
     else:
         # Migrations merged since the data was made run on it (new tables stay empty).
-        _migrate(database)
+        _migrate(url)
         # Rows the POST benchmark added last time go, so every run starts alike.
-        with psycopg.connect(dsn(database), autocommit=True) as conn:
+        with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("DELETE FROM activity_events")
             conn.execute("DELETE FROM tasks WHERE project_id = 2")
+            conn.execute("DELETE FROM attachments")  # P8's upload
+            conn.execute("DELETE FROM outbound_emails")  # P9's messages
             conn.execute("VACUUM ANALYZE tasks, activity_events")
     return Dataset(
-        name=name, tasks=tasks, database=database, url=dsn(database), organization_id=1,
+        name=name, tasks=tasks, database=database, url=url, organization_id=1,
         project_id=1, write_project_id=2, user_id=1, family_id=1,
         first_task_id=1, last_task_id=tasks,
     )  # fmt: skip

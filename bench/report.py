@@ -6,27 +6,21 @@
 from __future__ import annotations
 
 import json
-import statistics
 from pathlib import Path
 from typing import Any
+
+from bench import report_rows
+from bench import report_targets
 
 HERE = Path(__file__).resolve().parent
 RESULTS_MD = HERE / "RESULTS.md"
 CHARTS = HERE / "charts"
 NOTES = HERE / "NOTES.md"  # hand-written analysis, kept below the generated tables
 
-# id: (endpoint, what, minimum ratio of product to baseline throughput)
-TARGETS = {
-    "P1": ("livez", "`GET /livez` vs bare Flask", 0.80),
-    "P2": ("get_task", "`GET /api/v1/tasks/{id}` vs raw baseline", 0.50),
-    "P3": ("list_tasks", "`GET /api/v1/projects/{id}/tasks?per_page=50` vs raw baseline", 0.45),
-    "P4": ("create_task", "`POST /api/v1/projects/{id}/tasks` vs raw baseline", 0.50),
-}
-OTHER = "bare"  # the name of P1's reference server; "baseline" for the others
-
-
-def _median(runs: list[dict[str, Any]], key: str) -> float:
-    return statistics.median(run[key] for run in runs)
+TARGETS = report_rows.TARGETS
+OTHER = report_rows.OTHER
+_median = report_rows.median
+ratio_of = report_rows.ratio_of
 
 
 def _spread(runs: list[dict[str, Any]], key: str) -> str:
@@ -34,42 +28,34 @@ def _spread(runs: list[dict[str, Any]], key: str) -> str:
     return f"{min(values):.0f}-{max(values):.0f}" if len(values) > 1 else "one run"
 
 
-def ratio_of(endpoint: dict[str, list[dict[str, Any]]]) -> tuple[float, list[float]]:
-    """The median product/reference throughput ratio, and each run's own ratio."""
-    product = endpoint["product"]
-    reference = endpoint.get("baseline") or endpoint[OTHER]
-    ratios = [p["rps"] / r["rps"] for p, r in zip(product, reference, strict=False) if r["rps"]]
-    # A run pair whose reference answered nothing (timeouts) has no ratio.
-    return (statistics.median(ratios) if ratios else float("nan")), ratios
-
-
 def rows(results: dict[str, Any]) -> list[str]:
     lines = [
         "| target | size | server | endpoint | product req/s (spread) | reference req/s "
         "(spread) | ratio (per run) | target | pass | product CPU ms/req | reference CPU "
-        "ms/req | CPU x | product p50/p99 ms |",
-        "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |",
+        "ms/req | CPU x | product p50/p99 ms | load |",
+        "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: "
+        "| --- |",
     ]
-    for size, dataset in results["datasets"].items():
-        for server, endpoints in dataset["servers"].items():
+    for size, dataset in results.get("datasets", {}).items():
+        for server, endpoints in dataset.get("servers", {}).items():
             for target, (name, what, minimum) in TARGETS.items():
-                if name not in endpoints:
+                figures = report_rows.row(target, endpoints)
+                if figures is None:
                     continue
-                endpoint = endpoints[name]
-                product = endpoint["product"]
-                reference = endpoint.get("baseline") or endpoint[OTHER]
-                ratio, ratios = ratio_of(endpoint)
-                cpu_p = _median(product, "cpu_ms_per_request")
-                cpu_r = _median(reference, "cpu_ms_per_request")
-                passed = ratio >= minimum and (target != "P2" or cpu_p <= 2 * cpu_r)
+                product = endpoints[name]["product"]
+                reference = report_rows.reference(endpoints[name])
+                cpu_p, cpu_r = figures["cpu_product"], figures["cpu_reference"]
+                loads = figures["loads"]
                 lines.append(
                     f"| {target} | {size} | {server} | {what} | "
                     f"{_median(product, 'rps'):.0f} ({_spread(product, 'rps')}) | "
                     f"{_median(reference, 'rps'):.0f} ({_spread(reference, 'rps')}) | "
-                    f"{ratio:.2f} ({', '.join(f'{r:.2f}' for r in ratios)}) | ≥ {minimum:.2f} | "
-                    f"{'pass' if passed else 'FAIL'} | {cpu_p:.2f} | {cpu_r:.2f} | "
+                    f"{figures['ratio']:.2f} ({', '.join(f'{r:.2f}' for r in figures['ratios'])})"
+                    f" | ≥ {minimum:.2f} | {'pass' if figures['passed'] else 'FAIL'} | "
+                    f"{cpu_p:.2f} | {cpu_r:.2f} | "
                     f"{cpu_p / cpu_r if cpu_r else float('nan'):.1f} | "
-                    f"{_median(product, 'p50_ms'):.1f}/{_median(product, 'p99_ms'):.1f} |"
+                    f"{_median(product, 'p50_ms'):.1f}/{_median(product, 'p99_ms'):.1f} | "
+                    f"{f'{min(loads):.1f}-{max(loads):.1f}' if loads else '-'} |"
                 )
     return lines
 
@@ -79,7 +65,9 @@ def statements(results: dict[str, Any]) -> list[str]:
         "| size | GET task | list per_page=10 | =50 | =100 | POST task | constant, ≤ 4 (reads) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
-    for size, dataset in results["datasets"].items():
+    for size, dataset in results.get("datasets", {}).items():
+        if "statements" not in dataset:
+            continue
         s = dataset["statements"]
         lists = {s["list10"], s["list50"], s["list100"]}
         ok = len(lists) == 1 and max(s["task"], *lists) <= 4
@@ -98,8 +86,11 @@ def charts(results: dict[str, Any]) -> list[str]:
     import matplotlib.pyplot as plt
 
     CHARTS.mkdir(exist_ok=True)
-    made = []
-    first = next(iter(results["datasets"].values()))
+    made: list[str] = []
+    measured = [d for d in results.get("datasets", {}).values() if d.get("servers")]
+    if not measured:
+        return made
+    first = measured[0]
     for server, endpoints in first["servers"].items():
         names = [n for n in ("livez", "get_task", "list_tasks", "create_task") if n in endpoints]
         product = [_median(endpoints[n]["product"], "rps") for n in names]
@@ -192,39 +183,46 @@ def write(results: dict[str, Any]) -> None:
         "# Benchmark results (quality.md P1-P10)",
         "",
         "Generated by `make bench` (`python -m bench`, then `python -m bench.report`); the "
-        "analysis below the tables is hand-written in `bench/NOTES.md`.",
+        "analysis below the tables is hand-written in `bench/NOTES.md`. A run replaces only "
+        "what it measured (`--only P6,P9`), so each row says its own command, time and load.",
         "",
-        f"- Command: `{results['command']}`; started {results['started']}, finished "
-        f"{results['finished']}.",
         f"- Machine: {machine['cpu']}, {machine['cores']} cores, Python {machine['python']}, "
-        f"{machine['platform']}; load average at start {machine['load_average']} "
-        "(the cores are shared with other work: ratios measured side by side are the "
-        "figures, absolute numbers drift).",
-        f"- Method: each server with {results['workers']} workers; `wrk -t1 "
-        f"-c{results['connections']}` pinned to one core (`taskset`), Lua scripts for "
-        f"bearer tokens, random ids, random pages and POST bodies; a warm-up, then "
-        f"{results['runs']} run(s) of {results['seconds']:g} s per side, product and "
-        "reference alternating (order flipped each run); medians, min-max spread, and the "
-        "ratio of each run pair. CPU ms/req: user + system time of the server's processes "
-        "over the run / requests.",
+        f"{machine['platform']} (the cores are shared with other work: ratios measured side "
+        "by side are the figures, absolute numbers drift with the load average shown).",
         "",
-        "## P1-P4: throughput against the reference",
+        "## Every target",
         "",
-        *rows(results),
-        "",
-        "## P5: SQL statements per API request",
-        "",
-        "Counted in process with a SQLAlchemy `before_cursor_execute` listener (the same "
-        "counter `tests/api/test_statement_counts.py` asserts). The baseline sends, by "
-        "construction, the same statements (`bench/baseline/app.py`, `SQL`).",
-        "",
-        *statements(results),
-        "",
-        "## Charts",
-        "",
-        *charts(results),
+        *report_targets.summary(results),
         "",
     ]
+    if results.get("datasets"):
+        lines += [
+            "## P1-P4: throughput against the reference",
+            "",
+            f"- Command: `{results.get('command')}`; started {results.get('started')}, finished "
+            f"{results.get('finished')}; load average at start "
+            f"{machine.get('load_average')}.",
+            f"- Method: each server with {results.get('workers')} workers; `wrk -t1 "
+            f"-c{results.get('connections')}` pinned to one core (`taskset`), Lua scripts for "
+            "bearer tokens, random ids, random pages and POST bodies; a warm-up, then "
+            f"{results.get('runs')} run(s) of {results.get('seconds')} s per side, product and "
+            "reference alternating (order flipped each run); medians, min-max spread, and the "
+            "ratio of each run pair. CPU ms/req: user + system time of the server's processes "
+            "over the run / requests. Load: the 1-minute load average after each product run.",
+            "",
+            *rows(results),
+            "",
+            "## P5: SQL statements per API request",
+            "",
+            "Counted in process with a SQLAlchemy `before_cursor_execute` listener (the same "
+            "counter `tests/api/test_statement_counts.py` asserts). The baseline sends, by "
+            "construction, the same statements (`bench/baseline/app.py`, `SQL`).",
+            "",
+            *statements(results),
+            "",
+        ]
+    lines += [*report_targets.sections(results, CHARTS), "## Charts of P1-P4", "",
+              *charts(results), ""]  # fmt: skip
     if NOTES.exists():
         lines += [NOTES.read_text()]
     RESULTS_MD.write_text("\n".join(lines))

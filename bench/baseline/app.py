@@ -6,10 +6,10 @@ their hand-written form), the same JWT check, the same rate-limit bookkeeping in
 and the same JSON body and headers:
 
 - ``GET /api/v1/tasks/<id>``: token -> live family and active user (one statement),
-  the caller's membership joined to the task with its project, assignee and comment
-  count (one), its labels (one).
+  the caller's membership joined to the task with its project, assignee, comment
+  count and card marks (checklist progress, blocked) (one), its labels (one).
 - ``GET /api/v1/projects/<id>/tasks?per_page=N&page=P``: token, membership with the
-  project (one), the page with assignee, comment counts and the total as an
+  project (one), the page with assignee, comment counts, card marks and the total as an
   uncorrelated subquery (one; a page past the end counts apart), the page's labels
   (one); Link header
   and a signed ``next_cursor``.
@@ -83,7 +83,14 @@ SQL = {
         SELECT m.organization_id, m.role, t.id, t.organization_id, t.project_id, p.name,
                t.title, t.description, t.status, t.priority, t.position, t.due_at, u.id,
                u.name, u.email, t.created_by_id, t.completed_at, t.created_at, t.updated_at,
-               t.version, (SELECT count(*) FROM comments c WHERE c.task_id = t.id)
+               t.version, (SELECT count(*) FROM comments c WHERE c.task_id = t.id),
+               (SELECT count(ci.id) FROM checklist_items ci
+                WHERE ci.task_id = t.id AND ci.done IS true),
+               (SELECT count(ci.id) FROM checklist_items ci WHERE ci.task_id = t.id),
+               EXISTS (SELECT * FROM task_dependencies d, tasks b WHERE d.blocked_id = t.id
+                       AND d.blocker_id = b.id AND b.status != 'done'),
+               (SELECT s.rule FROM task_series s WHERE s.current_task_id = t.id),
+               (SELECT s.timezone FROM task_series s WHERE s.current_task_id = t.id)
         FROM memberships m JOIN tasks t ON t.organization_id = m.organization_id
         JOIN projects p ON p.id = t.project_id LEFT JOIN users u ON u.id = t.assignee_id
         WHERE t.id = %s AND m.user_id = %s""",
@@ -96,8 +103,15 @@ SQL = {
                t.status, t.priority, t.position, t.due_at, u.id, u.name, u.email,
                t.created_by_id, t.completed_at, t.created_at, t.updated_at, t.version,
                (SELECT count(*) FROM comments c WHERE c.task_id = t.id),
+               (SELECT count(ci.id) FROM checklist_items ci
+                WHERE ci.task_id = t.id AND ci.done IS true),
+               (SELECT count(ci.id) FROM checklist_items ci WHERE ci.task_id = t.id),
+               EXISTS (SELECT * FROM task_dependencies d, tasks b WHERE d.blocked_id = t.id
+                       AND d.blocker_id = b.id AND b.status != 'done'),
                (SELECT count(*) FROM tasks WHERE project_id = %(project)s
-                AND organization_id = %(org)s)
+                AND organization_id = %(org)s),
+               (SELECT s.rule FROM task_series s WHERE s.current_task_id = t.id),
+               (SELECT s.timezone FROM task_series s WHERE s.current_task_id = t.id)
         FROM tasks t JOIN projects p ON p.id = t.project_id
         LEFT JOIN users u ON u.id = t.assignee_id
         WHERE t.project_id = %(project)s AND t.organization_id = %(org)s
@@ -133,7 +147,9 @@ def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _task_out(row: tuple[Any, ...], labels: list[dict[str, Any]]) -> dict[str, Any]:
+def _task_out(
+    row: tuple[Any, ...], labels: list[dict[str, Any]], repeats: tuple[Any, ...] = (None, None)
+) -> dict[str, Any]:
     assignee = None
     if row[10] is not None:
         assignee = {"id": row[10], "name": row[11] or row[12].split("@", 1)[0]}
@@ -143,6 +159,10 @@ def _task_out(row: tuple[Any, ...], labels: list[dict[str, Any]]) -> dict[str, A
         "position": row[8], "due_at": _iso(row[9]), "assignee": assignee, "labels": labels,
         "comment_count": row[18], "created_by_id": row[13], "completed_at": _iso(row[14]),
         "created_at": _iso(row[15]), "updated_at": _iso(row[16]), "version": row[17],
+        "checklist": {"done": row[19], "total": row[20]}, "blocked": row[21],
+        # The product words the rule too (recurrence.rules.summary); rare, and not timed.
+        "recurrence": None if repeats[0] is None
+        else {"rule": repeats[0], "timezone": repeats[1], "summary": repeats[0]},
     }  # fmt: skip
 
 
@@ -237,7 +257,7 @@ class Baseline:
                 {"id": lid, "name": name, "color": color}
                 for _, lid, name, color in cur.execute(SQL["labels"], ([task_id], org))
             ]
-        return "200 OK", _task_out(row, labels), [("ETag", f'"{row[17]}"'), *limits]
+        return "200 OK", _task_out(row, labels, row[22:24]), [("ETag", f'"{row[17]}"'), *limits]
 
     def list_tasks(
         self,
@@ -265,7 +285,7 @@ class Baseline:
             page_of = {"project": project_id, "org": org, "limit": per_page + 1, "offset": offset}
             rows = cur.execute(SQL["page"], page_of).fetchall()
             if rows:
-                total = rows[0][19]
+                total = rows[0][22]
             else:
                 total = cur.execute(SQL["count"], (project_id, org)).fetchone()[0]  # type: ignore[index]
             shown = rows[:per_page]
@@ -273,7 +293,7 @@ class Baseline:
             if shown:
                 for task_id, lid, name, color in cur.execute(SQL["labels"], (list(by_task), org)):
                     by_task[task_id].append({"id": lid, "name": name, "color": color})
-        items = [_task_out(row, by_task[row[0]]) for row in shown]
+        items = [_task_out(row, by_task[row[0]], row[23:25]) for row in shown]
         next_cursor = None
         if len(rows) > per_page:
             last = shown[-1]
@@ -342,7 +362,7 @@ class Baseline:
             cur.execute(SQL["insert_activity"], (org, user_id, task_id, title[:200], task_id, now))
         row = (
             task_id, org, project_id, project_name, title, description, status, priority,
-            position, None, None, None, None, user_id, completed, now, now, 1, 0,
+            position, None, None, None, None, user_id, completed, now, now, 1, 0, 0, 0, False,
         )  # fmt: skip
         headers = [("ETag", '"1"'), ("Location", f"/api/v1/tasks/{task_id}"), *limits]
         return "201 CREATED", _task_out(row, []), headers

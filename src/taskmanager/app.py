@@ -53,6 +53,7 @@ from taskmanager.orgs.views import bp as orgs_bp
 from taskmanager.orgs.workspace import workspace
 from taskmanager.pages.views import bp as pages_bp
 from taskmanager.projects import views as project_views  # noqa: F401 - adds its routes
+from taskmanager.recurrence import views as recurrence_views  # noqa: F401 - adds its routes
 from taskmanager.savedviews.views import bp as saved_views_bp  # also adds the view pages
 from taskmanager.search.views import bp as search_bp
 from taskmanager.tasks import views as task_views  # noqa: F401 - adds its routes

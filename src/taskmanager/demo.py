@@ -1,8 +1,8 @@
 """Demo data for ``make run``: idempotent, so running it twice changes nothing.
 
 A realistic team: an organization with an owner, an admin, a member and a viewer,
-two projects, labels, tasks in every column with owners and due dates, comments
-and the history those changes leave.
+two projects, labels, tasks in every column with owners and due dates, one task
+that repeats every Friday, comments and the history those changes leave.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from taskmanager.orgs.schemas import OrgCreate
 from taskmanager.projects import services as projects
 from taskmanager.projects.schemas import LabelIn
 from taskmanager.projects.schemas import ProjectIn
+from taskmanager.recurrence import services as recurrence
+from taskmanager.recurrence.schemas import RecurrenceSet
 from taskmanager.tasks import comments
 from taskmanager.tasks import listing
 from taskmanager.tasks import services as tasks
@@ -93,6 +95,12 @@ def create_demo() -> None:
             )
             if status != "todo":
                 tasks.update_task(actor=actor, task=task, data=TaskUpdate(status=status))
+        weekly = tasks.create_task(
+            actor=actor, project=launch,
+            data=TaskCreate(title="Send the weekly progress note", assignee_id=owner.id),
+        )  # fmt: skip
+        rule = RecurrenceSet(rule="FREQ=WEEKLY;BYDAY=FR", timezone="Europe/Berlin")
+        recurrence.set_recurrence(actor=actor, task=weekly, data=rule)
         first = listing.list_tasks(project=launch, filters=listing.TaskFilters()).items[0]
         member = orgs.member(org.id, people["member"].id)
         comments.add_comment(

@@ -172,6 +172,7 @@ IN_WORDS = {
     "int_type": "Enter a whole number.",
     "string_pattern_mismatch": "Use one of the values offered, in the format shown.",
     "extra_forbidden": "This field is not accepted here.",
+    "bool_parsing": "Choose true or false.",
 }
 
 

@@ -37,6 +37,7 @@ JOB_MODULES = [
     "taskmanager.attachments.jobs",
     "taskmanager.webhooks.jobs",
     "taskmanager.mydata.jobs",
+    "taskmanager.recurrence.jobs",
 ]
 
 
@@ -79,6 +80,11 @@ def celery_config(config: dict[str, Any]) -> dict[str, Any]:
             "requeue-webhook-deliveries": {
                 "task": "taskmanager.webhooks.jobs.requeue_due_deliveries",
                 "schedule": 60.0,
+            },
+            # Completed repeating tasks whose next occurrence a lost job never made.
+            "recurrence-sweep": {
+                "task": "taskmanager.recurrence.jobs.sweep_recurrences",
+                "schedule": 300.0,
             },
             # Every minute: a person is watching these jobs' progress bars.
             "requeue-stuck-jobs": {

@@ -1,28 +1,30 @@
 """P8: the serving process's memory stays flat while a 200 MB file goes up and down.
 
 The app runs in gunicorn (one sync worker), a real server in its own process, on a
-socket this test opened on a free loopback port. The worker's peak RSS is read from
-/proc: ``clear_refs`` resets the kernel's high-water mark (VmHWM) after a warm-up,
-so the mark after the transfers is the peak of the transfers themselves.
+socket this test opened on a free loopback port. The measurement is
+``bench.memory.transfer_growth``, the one ``make bench`` reports for P8: the worker's
+peak RSS is read from /proc after ``clear_refs`` reset its high-water mark (VmHWM)
+following a warm-up, so the mark after the transfers is their own peak.
 """
 
 from __future__ import annotations
 
-import hashlib
 import http.client
-import json
-import os
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
 
+from bench.memory import BOUND
+from bench.memory import MB
+from bench.memory import SIZE
+from bench.memory import children
+from bench.memory import transfer_growth
 from tests.conftest import BROKER_URL
 from tests.conftest import DATABASE_URL
 from tests.conftest import REDIS_URL
@@ -32,24 +34,6 @@ from tests.factories import make_project
 from tests.factories import make_task
 from tests.factories import make_user
 from tests.support.worker_process import worker_environment
-
-MB = 1024 * 1024
-SIZE = 200 * MB
-BOUND = 32 * MB
-BLOCK = 1 * MB
-BOUNDARY = "tm-memory-boundary-0123456789"
-
-
-def _kib(pid: int, field: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) * 1024
-    raise AssertionError(f"no {field} for {pid}")
-
-
-def _children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(n) for n in path.read_text().split()]
 
 
 @pytest.fixture
@@ -88,61 +72,19 @@ def gunicorn(committed_app: Flask, tmp_path: Path) -> Iterator[tuple[int, int]]:
             try:
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
                 connection.request("GET", "/livez")
-                if connection.getresponse().status == 200 and _children(server.pid):
+                if connection.getresponse().status == 200 and children(server.pid):
                     break
             except OSError:
                 pass
             assert server.poll() is None, (tmp_path / "gunicorn.log").read_text()
             assert time.monotonic() < deadline, "gunicorn did not answer /livez within 60 s"
             time.sleep(0.2)
-        [worker] = _children(server.pid)
+        [worker] = children(server.pid)
         yield port, worker
     finally:
         server.terminate()
         server.wait(timeout=30)
         log.close()
-
-
-def _blocks() -> Iterator[bytes]:
-    seed = os.urandom(BLOCK)
-    for number in range(SIZE // BLOCK):
-        yield number.to_bytes(8, "big") + seed[8:]
-
-
-def _upload(port: int, token: str, task_id: int) -> dict[str, Any]:
-    head = (
-        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\n'
-        "Content-Type: application/octet-stream\r\n\r\n"
-    ).encode()
-    tail = f"\r\n--{BOUNDARY}--\r\n".encode()
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-    connection.putrequest("POST", f"/api/v1/tasks/{task_id}/attachments")
-    connection.putheader("Authorization", f"Bearer {token}")
-    connection.putheader("Content-Type", f"multipart/form-data; boundary={BOUNDARY}")
-    connection.putheader("Content-Length", str(len(head) + SIZE + len(tail)))
-    connection.endheaders()
-    digest = hashlib.sha256()
-    connection.send(head)
-    for block in _blocks():
-        digest.update(block)
-        connection.send(block)
-    connection.send(tail)
-    answer = connection.getresponse()
-    body: dict[str, Any] = json.loads(answer.read())
-    assert answer.status == 201, body
-    assert body["sha256"] == digest.hexdigest()
-    return body
-
-
-def _download(port: int, token: str, url: str) -> str:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-    connection.request("GET", url, headers={"Authorization": f"Bearer {token}"})
-    answer = connection.getresponse()
-    assert answer.status == 200
-    digest = hashlib.sha256()
-    while chunk := answer.read(256 * 1024):
-        digest.update(chunk)
-    return digest.hexdigest()
 
 
 def test_rss_grows_less_than_32_mb_for_a_200_mb_upload_and_download(
@@ -156,27 +98,10 @@ def test_rss_grows_less_than_32_mb_for_a_200_mb_upload_and_download(
     tokens = client.post("/api/v1/auth/tokens", json={"email": owner.email, "password": PASSWORD})
     token = tokens.get_json()["access_token"]
 
-    # Warm-up: every import and pool a request needs, so only the transfer is measured.
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    body = f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="w.png"\r\n\r\n'
-    payload = (
-        body.encode() + b"\x89PNG\r\n\x1a\n" + b"\0" * 4096 + f"\r\n--{BOUNDARY}--\r\n".encode()
-    )
-    connection.request(
-        "POST", f"/api/v1/tasks/{task.id}/attachments", body=payload,
-        headers={"Authorization": f"Bearer {token}",
-                 "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"},
-    )  # fmt: skip
-    warm = json.loads(connection.getresponse().read())
-    _download(port, token, warm["download_url"])
-
-    Path(f"/proc/{worker}/clear_refs").write_text("5")  # reset VmHWM to the current RSS
-    baseline = _kib(worker, "VmRSS")
-    created = _upload(port, token, task.id)
-    assert created["size"] == SIZE
-    assert _download(port, token, created["download_url"]) == created["sha256"]
-    peak = _kib(worker, "VmHWM")
-    growth = peak - baseline
-    print(f"P8: worker RSS {baseline / MB:.1f} MB -> peak {peak / MB:.1f} MB, "
+    result = transfer_growth(port, worker, token, task.id)
+    assert result["created"]["size"] == SIZE
+    assert result["received_sha256"] == result["sent_sha256"] == result["created"]["sha256"]
+    growth = result["growth"]
+    print(f"P8: worker RSS {result['baseline'] / MB:.1f} MB -> peak {result['peak'] / MB:.1f} MB, "
           f"growth {growth / MB:.1f} MB for a {SIZE // MB} MB upload and download")  # fmt: skip
     assert growth < BOUND

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.notifications.test_watchers import watcher_ids
+
 
 def test_a_checklist_through_the_api(team, api_as):
     api = api_as(team.people["member"])
@@ -66,3 +68,15 @@ def test_another_organizations_items_are_404(team, other_team, api_as):
     assert api.get(f"/tasks/{other_team.task.id}/checklist").status_code == 404
     still = api_as(other_team.owner).get(f"/checklist-items/{item}").json
     assert still["done"] is False and still["converted_task_id"] is None
+
+
+def test_a_task_made_from_a_checklist_item_is_followed_like_any_new_task(app, team, api_as):
+    member, admin = team.people["member"], team.people["admin"]
+    api = api_as(member)
+    item = api.post(
+        f"/tasks/{team.task.id}/checklist", json={"title": "Step", "assignee_id": admin.id}
+    ).json
+    made = api.post(f"/checklist-items/{item['id']}/convert")
+    assert made.status_code == 201
+    assert made.json["watching"] is True and made.json["watcher_count"] == 2
+    assert watcher_ids(app, made.json["id"]) == sorted([member.id, admin.id])

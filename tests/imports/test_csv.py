@@ -221,3 +221,27 @@ def test_the_sample_file_offered_on_the_page_imports_every_row(app, team, as_use
         run_import.run(**kwargs)
     rows = len(sample.strip().splitlines()) - 1
     assert len(task_titles(app, team.project.id)) == rows + 1  # and the team's own task
+
+
+def test_imported_tasks_are_followed_by_the_importer_and_their_assignee(
+    app, team, as_user, enqueued
+):
+    from taskmanager.notifications import watchers
+
+    member, admin = team.people["member"], team.people["admin"]
+    csv_text = f"title,assignee_email\nAssigned,{admin.email}\nUnassigned,\n"
+    upload(as_user(member), team.org, team.project.id, csv_text)
+    (_name, kwargs) = next(item for item in enqueued if item[0].endswith("run_import"))
+    with app.app_context():
+        run_import.run(**kwargs)
+    with app.app_context(), tenancy.system():
+        followers = {
+            task.title: [user.id for user in watchers.watchers_of(task)]
+            for task in db.session.scalars(
+                select(Task).where(Task.title.in_(["Assigned", "Unassigned"]))
+            )
+        }
+    assert followers == {
+        "Assigned": sorted([member.id, admin.id]),
+        "Unassigned": [member.id],
+    }

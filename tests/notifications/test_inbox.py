@@ -251,9 +251,7 @@ def test_the_emails_of_one_event_are_keyed_per_person(app, team):
         with app.test_request_context(), tenancy.system():
             from taskmanager.notifications import watchers
 
-            watchers.follow(
-                task=db.session.get(Task, team.task.id), users=[db.session.get(User, person.id)]
-            )
+            watchers.follow(task=db.session.get(Task, team.task.id), user_ids=[person.id])
             db.session.commit()
     comment(app, team.task, owner, "Hello all")
     with app.app_context():

@@ -48,3 +48,21 @@ def link(app: Flask, org: Any, user: Any, *, blocker: int, blocked: int) -> Any:
     with acting(app, org, user) as me:
         made = services.add_dependency(actor=me, blocker=task(blocker), blocked=task(blocked))
         return detach(made)
+
+
+# The tasks of ``blocked_and_free``: all of them, and the one blocked.
+TITLES = frozenset({"Write the launch post", "Research", "Done already", "Announce"})
+BLOCKED = frozenset({"Write the launch post"})
+
+
+def blocked_and_free(app: Flask, team: Any) -> None:
+    """Beside the team's task: "Research" blocks it; "Done already" blocked "Announce"
+    but is done, so "Announce" is no longer blocked (``TITLES``, ``BLOCKED``)."""
+    from tests.factories import make_task
+
+    owner = team.people["owner"]
+    research = make_task(app, team.project, owner, title="Research")
+    done = make_task(app, team.project, owner, title="Done already", status="done")
+    announce = make_task(app, team.project, owner, title="Announce")
+    link(app, team.org, owner, blocker=research.id, blocked=team.task.id)
+    link(app, team.org, owner, blocker=done.id, blocked=announce.id)

@@ -18,6 +18,7 @@ from flask_security import current_user
 
 from taskmanager import duedates
 from taskmanager.activity.models import ActivityEvent
+from taskmanager.recurrence import rules
 
 # Stored to keep the board in order, never something a person changed on purpose.
 HIDDEN = frozenset(
@@ -35,6 +36,8 @@ FIELDS = {
     "name": "Name",
     "archived": "Archived",
     "role": "Role",
+    "recurrence": "Repeats",
+    "recurrence_zone": "Repeats in time zone",
 }
 STATUSES = {"todo": "To do", "in_progress": "In progress", "done": "Done"}
 NOTHING = "none"
@@ -62,6 +65,13 @@ def _due(value: str, zone: ZoneInfo) -> str:
     return f"{day}, {local:%H:%M}" if duedates.has_time(moment, zone) else day
 
 
+def _rule(text: str) -> str:
+    try:
+        return rules.parse(text).summary()
+    except rules.RuleError:
+        return text
+
+
 def _value(field: str, value: Any, zone: ZoneInfo) -> str:
     if value is None or value == "" or value == []:
         return NOTHING
@@ -76,6 +86,8 @@ def _value(field: str, value: Any, zone: ZoneInfo) -> str:
         return text.capitalize()
     if field == "due_at":
         return _due(text, zone)
+    if field == "recurrence":
+        return _rule(text)
     return text if len(text) <= LONG else text[: LONG - 1] + "…"
 
 
@@ -99,3 +111,4 @@ def only_reordered(event: ActivityEvent) -> bool:
 def init_app(app: Flask) -> None:
     app.add_template_filter(readable_changes, "readable_changes")
     app.add_template_test(only_reordered, "only_reordered")
+    app.add_template_filter(_rule, "repeat_summary")

@@ -43,6 +43,7 @@ from taskmanager.extensions import csrf
 from taskmanager.mydata import api as mydata_api
 from taskmanager.notifications import api as notifications_api
 from taskmanager.rate_limits import limiter_for
+from taskmanager.recurrence import api as recurrence_api
 from taskmanager.savedviews import api as saved_views_api
 from taskmanager.search import api as search_api
 from taskmanager.webhooks import api as webhooks_api
@@ -51,6 +52,7 @@ BLUEPRINTS = (
     auth.bp, orgs.bp, projects.bp, tasks.bp, jobs.bp, attachments.bp, billing_api.bp,
     notifications_api.bp, search_api.bp, saved_views_api.bp, webhooks_api.bp, mydata_api.bp,
     checklists_api.bp, dependencies_api.bp,
+    recurrence_api.bp,
 )  # fmt: skip
 NAMES = frozenset(blueprint.name for blueprint in BLUEPRINTS)
 AUDIENCE = "taskmanager-api"

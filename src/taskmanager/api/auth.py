@@ -15,6 +15,7 @@ from taskmanager.api import personal_tokens
 from taskmanager.api import tokens
 from taskmanager.api.bearer import bearer
 from taskmanager.api.bearer import caller
+from taskmanager.api.bearer import who
 from taskmanager.api.http import created
 from taskmanager.api.http import paged
 from taskmanager.api.http import responses
@@ -84,7 +85,7 @@ def revoke(data: RefreshIn) -> tuple[str, int]:
 )
 def list_personal_tokens(query: PageQuery) -> ResponseReturnValue:
     return paged(
-        personal_tokens.personal_tokens_query(caller()), page=query.page, per_page=query.per_page,
+        personal_tokens.personal_tokens_query(who()), page=query.page, per_page=query.per_page,
         out=PersonalTokenOut.model_validate,
     )  # fmt: skip
 

@@ -12,6 +12,7 @@ from taskmanager.activity import services as activity
 from taskmanager.activity.schemas import ActivityOut
 from taskmanager.api.bearer import bearer
 from taskmanager.api.bearer import caller
+from taskmanager.api.bearer import who
 from taskmanager.api.http import created
 from taskmanager.api.http import page_of
 from taskmanager.api.http import paged
@@ -71,7 +72,7 @@ def member_out(membership: Membership) -> MemberOut:
 @bp.doc(summary="My organizations, with my role in each", responses=responses(headers=["Link"]))
 def list_orgs(query: PageQuery) -> ResponseReturnValue:
     return paged(
-        services.memberships_query(caller()), page=query.page, per_page=query.per_page,
+        services.memberships_query(who()), page=query.page, per_page=query.per_page,
         out=org_out,
     )  # fmt: skip
 

@@ -10,6 +10,7 @@ import secrets
 from sqlalchemy import Select
 from sqlalchemy import select
 
+from taskmanager.accounts.identity import Someone
 from taskmanager.accounts.models import User
 from taskmanager.api.models import PersonalToken
 from taskmanager.api.tokens import PERSONAL_PREFIX
@@ -19,7 +20,7 @@ from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import db
 
 
-def personal_tokens_query(user: User) -> Select[PersonalToken]:
+def personal_tokens_query(user: Someone) -> Select[PersonalToken]:
     """The user's personal tokens, newest first."""
     query = select(PersonalToken).where(PersonalToken.user_id == user.id)
     return query.order_by(PersonalToken.created_at.desc(), PersonalToken.id.desc())

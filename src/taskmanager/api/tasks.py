@@ -28,6 +28,7 @@ from taskmanager.notifications import watchers
 from taskmanager.notifications.watchers import WatchState
 from taskmanager.orgs import services as orgs
 from taskmanager.orgs.models import Membership
+from taskmanager.recurrence.services import shown as recurrence_shown
 from taskmanager.schemas import Page
 from taskmanager.schemas import PageQuery
 from taskmanager.tasks import comments
@@ -51,14 +52,15 @@ bp = APIBlueprint("api_tasks", __name__, url_prefix="/api/v1", tag="Tasks")
 # below as the plain values their schemas hold.
 RELATED = frozenset(
     {"project", "assignee", "labels", "comment_count", "attachment_count", "watching",
-     "watcher_count"}
+     "watcher_count", "checklist", "blocked", "recurrence"}
 )  # fmt: skip
 COLUMNS = tuple(name for name in TaskOut.model_fields if name not in RELATED)
 
 
 def task_fields(
-    task: Task, comment_count: int, attachment_count: int, watch: WatchState
-) -> dict[str, Any]:
+    task: Task, comment_count: int, attachment_count: int, watch: WatchState,
+    marks: dict[str, Any] | None = None,
+) -> dict[str, Any]:  # fmt: skip
     """A task as TaskOut's input: plain values, validated in one pass by the schema."""
     fields = {name: getattr(task, name) for name in COLUMNS}
     project = task.project
@@ -76,14 +78,23 @@ def task_fields(
     fields["attachment_count"] = attachment_count
     fields["watching"] = watch.watching
     fields["watcher_count"] = watch.watcher_count
+    fields.update(marks or _marks_of(task))
+    fields["recurrence"] = recurrence_shown(task.repeat_rule, task.repeat_zone)
     return fields
+
+
+def _marks_of(task: Task) -> dict[str, Any]:
+    # Loaded with the task (CARD_MARKS), or set on a new one (services.create_task).
+    done, total = task.checklist_done, task.checklist_total
+    return {"checklist": {"done": done, "total": total}, "blocked": task.blocked}
 
 
 def tasks_out(found: Sequence[Task]) -> list[dict[str, Any]]:
     """Tasks as the API shows them (TaskOut's fields).
 
     Comment and attachment counts come with the rows when their query undeferred
-    them (``listing.WITH_COUNTS``); otherwise each is fetched for the whole page in one query.
+    them (``listing.WITH_COUNTS``); otherwise each is fetched for the whole page in one
+    query. The same for the card marks (``CARD_MARKS``).
     """
     no_comments = {task.id for task in found if "comment_count" in inspect(task).unloaded}
     no_files = {task.id for task in found if "attachment_count" in inspect(task).unloaded}
@@ -95,12 +106,15 @@ def tasks_out(found: Sequence[Task]) -> list[dict[str, Any]]:
     for task in found:
         if task.id not in watch:
             watch[task.id] = watchers.read_ids(task.watcher_ids, me)
+    no_marks = [task.id for task in found if "blocked" in inspect(task).unloaded]
+    marks = reading.marks(no_marks) if no_marks else {}
     return [
         task_fields(
             task,
             comment_counts.get(task.id, 0) if task.id in no_comments else task.comment_count,
             file_counts.get(task.id, 0) if task.id in no_files else task.attachment_count,
             watch[task.id],
+            marks.get(task.id),
         )
         for task in found
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from apiflask import APIBlueprint
 
 from taskmanager.api.bearer import bearer
-from taskmanager.api.bearer import caller
+from taskmanager.api.bearer import who
 from taskmanager.billing import usage as usage_service
 from taskmanager.billing.schemas import MeterOut
 from taskmanager.billing.schemas import UsageOut
@@ -38,4 +38,4 @@ def usage_out(org: Organization) -> UsageOut:
 @bp.output(UsageOut)
 @bp.doc(summary="Usage against the plan's limits (any member)", responses=[404])
 def get_usage(org_id: int) -> UsageOut:
-    return usage_out(orgs.access(user=caller(), org_id=org_id).organization)
+    return usage_out(orgs.access(user=who(), org_id=org_id).organization)

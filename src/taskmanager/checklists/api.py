@@ -9,7 +9,10 @@ from apiflask import APIBlueprint
 from taskmanager.api.bearer import bearer
 from taskmanager.api.bearer import caller
 from taskmanager.api.http import created
+from taskmanager.api.http import etag
+from taskmanager.api.http import if_match
 from taskmanager.api.http import responses
+from taskmanager.api.schemas import IfMatch
 from taskmanager.api.tasks import task_response
 from taskmanager.checklists import services
 from taskmanager.checklists.models import ChecklistItem
@@ -59,44 +62,53 @@ def get_checklist(task_id: int) -> Any:
     description="At the end of the checklist, or at `position` (0 first). A checklist "
     "holds at most 100 items: one more is 409. The assignee must be a member of the "
     "task's organization (400 otherwise).",
-    responses=responses(400, 403, 404, 409, 422, status=201, headers=["Location"]),
+    responses=responses(400, 403, 404, 409, 422, status=201, headers=["ETag", "Location"]),
 )
 def add_item(task_id: int, data: ChecklistItemCreate) -> Any:
     me, task = _task(task_id)
     item = services.add_item(actor=me, task=task, data=data)
-    return ChecklistItemOut.model_validate(item), 201, _location(item)
+    return ChecklistItemOut.model_validate(item), 201, {**etag(item.version), **_location(item)}
 
 
 @bp.get("/checklist-items/<int:item_id>")
 @bp.auth_required(bearer)
 @bp.output(ChecklistItemOut)
-@bp.doc(summary="One checklist item", responses=responses(404))
+@bp.doc(
+    summary="One checklist item (ETag: its version)", responses=responses(404, headers=["ETag"])
+)
 def get_item(item_id: int) -> Any:
-    return ChecklistItemOut.model_validate(_item(item_id)[1])
+    item = _item(item_id)[1]
+    return ChecklistItemOut.model_validate(item), 200, etag(item.version)
 
 
 @bp.patch("/checklist-items/<int:item_id>")
 @bp.auth_required(bearer)
 @bp.input(ChecklistItemUpdate, arg_name="data")
+@bp.input(IfMatch, location="headers", arg_name="condition")
 @bp.output(ChecklistItemOut)
 @bp.doc(
     summary="Change a checklist item: tick (`done`), retitle, assign, date, move",
     description="Any subset of fields. `position` moves the item (0 first) and renumbers "
-    "the others; null clears `assignee_id` or `due_on`.",
-    responses=responses(400, 403, 404, 422),
+    "the others; null clears `assignee_id` or `due_on`. Send `If-Match` with the ETag "
+    "you read: a stale one answers 412.",
+    responses=responses(400, 403, 404, 412, 422, headers=["ETag"]),
 )
-def update_item(item_id: int, data: ChecklistItemUpdate) -> Any:
+def update_item(item_id: int, data: ChecklistItemUpdate, condition: IfMatch) -> Any:
     me, item = _item(item_id)
-    return ChecklistItemOut.model_validate(services.update_item(actor=me, item=item, data=data))
+    expected = if_match(condition.if_match)
+    services.update_item(actor=me, item=item, data=data, expected_version=expected)
+    return ChecklistItemOut.model_validate(item), 200, etag(item.version)
 
 
 @bp.delete("/checklist-items/<int:item_id>")
 @bp.auth_required(bearer)
+@bp.input(IfMatch, location="headers", arg_name="condition")
 @bp.output({}, status_code=204)
-@bp.doc(summary="Delete a checklist item", responses=responses(403, 404))
-def delete_item(item_id: int) -> tuple[str, int]:
+@bp.doc(summary="Delete a checklist item", responses=responses(403, 404, 412))
+def delete_item(item_id: int, condition: IfMatch) -> tuple[str, int]:
     me, item = _item(item_id)
-    services.delete_item(actor=me, item=item)
+    expected = if_match(condition.if_match)
+    services.delete_item(actor=me, item=item, expected_version=expected)
     return "", 204
 
 

@@ -37,6 +37,8 @@ class ChecklistItem(Model, TenantScoped, TimestampMixin):
     converted_task_id: Mapped[int | None] = mapped_column(
         ForeignKey("tasks.id", ondelete="SET NULL"), index=True
     )
+    # Bumped by every change (see services.update_item); the API's ETag.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     task: Mapped[Task] = relationship(foreign_keys=[task_id])
     assignee: Mapped[User | None] = relationship(lazy="joined")

@@ -76,6 +76,7 @@ class ChecklistItemOut(Out):
     )
     created_at: datetime
     updated_at: datetime
+    version: int = Field(description="Bumped by every change; the ETag (send it as If-Match).")
 
 
 class ChecklistOut(BaseModel):

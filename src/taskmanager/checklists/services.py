@@ -21,6 +21,7 @@ from taskmanager.checklists.models import ChecklistItem
 from taskmanager.checklists.schemas import MAX_ITEMS
 from taskmanager.checklists.schemas import ChecklistItemCreate
 from taskmanager.checklists.schemas import ChecklistItemUpdate
+from taskmanager.concurrency import check_version
 from taskmanager.duedates import END_OF_DAY
 from taskmanager.errors import Conflict
 from taskmanager.errors import NotFound
@@ -140,13 +141,17 @@ def _shown(value: Any) -> Any:
 
 
 def update_item(
-    *, actor: Membership, item: ChecklistItem, data: ChecklistItemUpdate
-) -> ChecklistItem:
+    *, actor: Membership, item: ChecklistItem, data: ChecklistItemUpdate,
+    expected_version: int | None = None,
+) -> ChecklistItem:  # fmt: skip
     """Apply the fields present in ``data``: retitle, tick or untick, assign, date, move.
 
-    Ticking alone is recorded as "checked"/"unchecked"; other changes old -> new.
+    Ticking alone is recorded as "checked"/"unchecked"; other changes old -> new. A
+    change bumps the item's version; renumbering around it (another item moved or
+    deleted) does not.
 
     Raises:
+        StaleVersion: ``expected_version`` is not the item's current version.
         ValidationFailed: an assignee from outside the organization, or a null title.
     """
     require(actor.role, Action.EDIT_CHECKLISTS)
@@ -158,6 +163,7 @@ def update_item(
     task = item.task
     _lock(task)
     db.session.refresh(item)
+    check_version(item, expected_version, noun="checklist item")
     changes: dict[str, list[Any]] = {}
     if "assignee_id" in sent:
         new_assignee = _assignee(item.organization_id, sent.pop("assignee_id"))
@@ -175,6 +181,7 @@ def update_item(
         if item.position != old:
             changes["position"] = [old, item.position]
     if changes:
+        item.version += 1
         if set(changes) == {"done"}:
             _record(actor, item, "checklist.checked" if item.done else "checklist.unchecked")
         else:
@@ -183,9 +190,17 @@ def update_item(
     return item
 
 
-def delete_item(*, actor: Membership, item: ChecklistItem) -> None:
+def delete_item(
+    *, actor: Membership, item: ChecklistItem, expected_version: int | None = None
+) -> None:
+    """Delete an item and renumber the rest of its checklist.
+
+    Raises:
+        StaleVersion: ``expected_version`` is not the item's current version.
+    """
     require(actor.role, Action.EDIT_CHECKLISTS)
     _lock(item.task)
+    check_version(item, expected_version, noun="checklist item")
     task_id = item.task_id
     _record(actor, item, "checklist.deleted")
     db.session.delete(item)

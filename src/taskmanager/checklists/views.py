@@ -95,7 +95,10 @@ def edit_item(item_id: int) -> ResponseReturnValue:
     return _change(
         item,
         lambda: services.update_item(
-            actor=membership(), item=item, data=parse(ChecklistItemUpdate, _item_form())
+            actor=membership(),
+            item=item,
+            data=parse(ChecklistItemUpdate, _item_form()),
+            expected_version=int_or_none(request.form.get("version")),
         ),
         "Checklist item saved.",
     )

@@ -9,6 +9,7 @@ from apiflask import APIBlueprint
 
 from taskmanager.api.bearer import bearer
 from taskmanager.api.bearer import caller
+from taskmanager.api.bearer import who
 from taskmanager.api.http import created
 from taskmanager.api.http import responses
 from taskmanager.mydata import services
@@ -39,7 +40,7 @@ def request_export() -> Any:
 @bp.output(ExportOut)
 @bp.doc(summary="The state of one of your exports", responses=responses(404))
 def export_status(export_id: int) -> Any:
-    return ExportOut.model_validate(services.get_export(user=caller(), export_id=export_id))
+    return ExportOut.model_validate(services.get_export(user=who(), export_id=export_id))
 
 
 @bp.get("/me/export/<int:export_id>/archive")
@@ -51,7 +52,7 @@ def export_status(export_id: int) -> Any:
     responses=responses(404, 409),
 )
 def export_archive(export_id: int) -> Any:
-    export = services.ready_export(user=caller(), export_id=export_id)
+    export = services.ready_export(user=who(), export_id=export_id)
     return Archive.model_validate(json.loads(export.archive or "{}"))
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from taskmanager.accounts import sessions
+from taskmanager.accounts.identity import Someone
 from taskmanager.accounts.models import User
 from taskmanager.accounts.models import user_roles
 from taskmanager.db import utcnow
@@ -58,7 +59,7 @@ def request_export(*, user: User) -> DataExport:
     return export
 
 
-def get_export(*, user: User, export_id: int) -> DataExport:
+def get_export(*, user: Someone, export_id: int) -> DataExport:
     """The user's own export ``export_id``; anyone else's is NotFound."""
     export = db.session.get(DataExport, export_id)
     if export is None or export.user_id != user.id:
@@ -66,7 +67,7 @@ def get_export(*, user: User, export_id: int) -> DataExport:
     return export
 
 
-def ready_export(*, user: User, export_id: int) -> DataExport:
+def ready_export(*, user: Someone, export_id: int) -> DataExport:
     """The user's own finished export.
 
     Raises:

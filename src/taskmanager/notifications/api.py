@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from taskmanager import links
 from taskmanager.api.bearer import bearer
 from taskmanager.api.bearer import caller
+from taskmanager.api.bearer import who
 from taskmanager.api.http import page_of
 from taskmanager.api.http import responses
 from taskmanager.notifications import inbox
@@ -48,7 +49,7 @@ def _out(item: Item) -> NotificationOut:
 )
 def list_notifications(query: NotificationQuery) -> ResponseReturnValue:
     found = inbox.look(
-        user=caller(), page=query.page, per_page=query.per_page, unread_only=query.unread
+        user=who(), page=query.page, per_page=query.per_page, unread_only=query.unread
     )
     body, status, headers = page_of(
         [_out(item) for item in found.items], total=found.total, page=query.page,

@@ -22,8 +22,11 @@ from taskmanager.errors import NotFound
 from taskmanager.extensions import db
 from taskmanager.notifications.services import task_link
 from taskmanager.orgs.models import Membership
+from taskmanager.recurrence import calendar as recurrence
 from taskmanager.tasks.models import Status
 from taskmanager.tasks.models import Task
+
+LENGTH = timedelta(minutes=30)  # how long a due task's event lasts in the calendar
 
 
 def _hash(token: str) -> str:
@@ -66,15 +69,22 @@ def feed(token: str) -> bytes:
         calendar.add("version", "2.0")
         calendar.add("x-wr-calname", f"TaskManager: {user.display_name}")
         stamp = utcnow()
+        repeating = recurrence.series_for(task.id for task in tasks)
         for task in tasks:
             assert task.due_at is not None
             event = Event()
             event.add("uid", f"task-{task.id}@taskmanager")
             event.add("summary", task.title)
             event.add("dtstart", task.due_at)
-            event.add("dtend", task.due_at + timedelta(minutes=30))
+            event.add("dtend", task.due_at + LENGTH)
             event.add("dtstamp", stamp)
             event.add("url", task_link(task))
             event.add("description", f"{task.project.name} · {task.priority} priority")
+            if task.id in repeating:
+                recurrence.add_rule(
+                    event, due_at=task.due_at, length=LENGTH, series=repeating[task.id]
+                )
             calendar.add_component(event)
+        if repeating:
+            calendar.add_missing_timezones()  # a VTIMEZONE for each zoned start
     return bytes(calendar.to_ical())

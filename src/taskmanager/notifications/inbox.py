@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy import update
 
 from taskmanager import tenancy
+from taskmanager.accounts.identity import Someone
 from taskmanager.accounts.models import User
 from taskmanager.db import loaded_after_commit
 from taskmanager.db import utcnow
@@ -48,11 +49,7 @@ def unread_count(*, user: User) -> int:
     query = (
         select(func.count())
         .select_from(Notification)
-        .join(
-            Membership,
-            (Membership.organization_id == Notification.organization_id)
-            & (Membership.user_id == Notification.user_id),
-        )
+        .join(Membership, orgs.member_join(Notification.organization_id, Notification.user_id))
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
     )
     # The join to the user's own memberships is this statement's tenant filter, as in
@@ -61,7 +58,7 @@ def unread_count(*, user: User) -> int:
         return db.session.scalar(query) or 0
 
 
-def _mine(user: User, org_ids: Sequence[int]) -> Select[Notification, str]:
+def _mine(user: Someone, org_ids: Sequence[int]) -> Select[Notification, str]:
     return (
         select(Notification, Organization.slug)
         .join(Organization, Organization.id == Notification.organization_id)
@@ -70,7 +67,7 @@ def _mine(user: User, org_ids: Sequence[int]) -> Select[Notification, str]:
 
 
 def look(
-    *, user: User, page: int = 1, per_page: int = 20, unread_only: bool = False,
+    *, user: Someone, page: int = 1, per_page: int = 20, unread_only: bool = False,
     mark_read: bool = False,
 ) -> Inbox:  # fmt: skip
     """A page of the user's items, newest first.
@@ -101,7 +98,7 @@ def look(
     return Inbox(items=items, total=total, unread=unread or 0)
 
 
-def _mark(user: User, org_ids: Sequence[int], ids: Sequence[int] | None) -> int:
+def _mark(user: Someone, org_ids: Sequence[int], ids: Sequence[int] | None) -> int:
     """Mark the user's unread items read (only ``ids`` when given); commit; how many."""
     if ids is not None and not ids:
         return 0

@@ -125,14 +125,14 @@ def notify(
 
 
 def task_created(*, task: Task, actor: User) -> None:
-    """The creator and the assignee follow a new task; the assignee hears of it."""
-    watchers.follow(task=task, users=[actor, task.assignee], new=True)
+    """The assignee of a new task hears of it (its creator and assignee follow it
+    already: ``tasks.services.build_task`` makes them)."""
     _tell_assignee(task, actor)
 
 
 def task_assigned(*, task: Task, actor: User) -> None:
     """The new assignee follows the task and hears of it (unless they assigned themself)."""
-    watchers.follow(task=task, users=[task.assignee])
+    watchers.follow(task=task, user_ids=[task.assignee.id if task.assignee else None])
     _tell_assignee(task, actor)
 
 
@@ -177,7 +177,7 @@ def mentioned_members(organization_id: int, body: str) -> list[User]:
 def comment_added(*, comment: Comment, task: Task, actor: User) -> None:
     """The author follows the task; those mentioned hear of the mention, other watchers
     of the comment: one item each, the mention winning."""
-    watchers.follow(task=task, users=[actor])
+    watchers.follow(task=task, user_ids=[actor.id])
     mentioned = mentioned_members(task.organization_id, comment.body)
     notify(
         recipients=mentioned, kind="mentioned", task=task, actor=actor,

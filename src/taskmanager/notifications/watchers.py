@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from sqlalchemy import case
 from sqlalchemy import func
 from sqlalchemy import select
-from sqlalchemy.orm.attributes import set_committed_value
 
 from taskmanager.accounts.models import User
 from taskmanager.extensions import db
 from taskmanager.notifications.models import TaskWatcher
+from taskmanager.orgs import services as orgs
 from taskmanager.orgs.models import Membership
 from taskmanager.policy import Action
 from taskmanager.policy import require
@@ -30,13 +30,14 @@ class WatchState:
     watcher_count: int
 
 
-def follow(*, task: Task, users: Iterable[User | None], new: bool = False) -> None:
-    """Make ``users`` follow ``task``, in the caller's transaction (no commit).
+def follow(*, task: Task, user_ids: Iterable[int | None], new: bool = False) -> None:
+    """Make the users ``user_ids`` name follow ``task``, in the caller's transaction
+    (no commit); None in ``user_ids`` is nobody.
 
-    ``new`` says the task was just created, so nobody follows it yet and no query
-    is needed to find out.
+    ``new`` says the task is being created (it may not even have an id yet), so
+    nobody follows it yet and no query is needed to find out.
     """
-    wanted = {user.id for user in users if user is not None}
+    wanted = {user_id for user_id in user_ids if user_id is not None}
     if not wanted:
         return
     if not new:
@@ -48,13 +49,18 @@ def follow(*, task: Task, users: Iterable[User | None], new: bool = False) -> No
             )
         )
     for user_id in sorted(wanted):
+        # By the relationship: a task not flushed yet gets its id, then its watchers.
         db.session.add(
-            TaskWatcher(organization_id=task.organization_id, task_id=task.id, user_id=user_id)
+            TaskWatcher(organization_id=task.organization_id, task=task, user_id=user_id)
         )
-    if new:
-        # All of them, and members all (the creator, an assignee from the organization):
-        # the answer about a new task needs no query to say who follows it.
-        set_committed_value(task, "watcher_ids", ",".join(str(i) for i in sorted(wanted)))
+
+
+def written_ids(user_ids: Iterable[int | None]) -> str:
+    """The ``watcher_ids`` column ("3,8") of a task that exactly these users follow.
+
+    For the answer about a new task, which needs no query to say who follows it.
+    """
+    return ",".join(str(i) for i in sorted({i for i in user_ids if i is not None}))
 
 
 def watchers_of(task: Task) -> list[User]:
@@ -62,11 +68,7 @@ def watchers_of(task: Task) -> list[User]:
     query = (
         select(User)
         .join(TaskWatcher, TaskWatcher.user_id == User.id)
-        .join(
-            Membership,
-            (Membership.organization_id == TaskWatcher.organization_id)
-            & (Membership.user_id == User.id),
-        )
+        .join(Membership, orgs.member_join(TaskWatcher.organization_id, User.id))
         .where(TaskWatcher.task_id == task.id)
         .order_by(User.id)
     )
@@ -81,11 +83,7 @@ def states(task_ids: Iterable[int], user_id: int) -> dict[int, WatchState]:
     mine = func.max(case((TaskWatcher.user_id == user_id, 1), else_=0))
     query = (
         select(TaskWatcher.task_id, func.count(), mine)
-        .join(
-            Membership,
-            (Membership.organization_id == TaskWatcher.organization_id)
-            & (Membership.user_id == TaskWatcher.user_id),
-        )
+        .join(Membership, orgs.member_join(TaskWatcher.organization_id, TaskWatcher.user_id))
         .where(TaskWatcher.task_id.in_(ids))
         .group_by(TaskWatcher.task_id)
     )

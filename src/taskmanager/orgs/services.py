@@ -16,10 +16,14 @@ from typing import Any
 from typing import TypeVar
 from typing import cast
 
+from sqlalchemy import ColumnElement
 from sqlalchemy import Select
+from sqlalchemy import SQLColumnExpression
+from sqlalchemy import and_
 from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 from sqlalchemy.sql.base import ExecutableOption
 
 from taskmanager import tenancy
@@ -91,14 +95,27 @@ def access(*, user: Someone, slug: str | None = None, org_id: int | None = None)
     return membership
 
 
+def member_join(
+    organization_id: SQLColumnExpression[int], user_id: SQLColumnExpression[int]
+) -> ColumnElement[bool]:
+    """Join Membership on "``user_id`` is a member of ``organization_id`` now".
+
+    A row joined this way counts only while its person still belongs to its
+    organization: someone removed stops following, hearing and seeing at once.
+    """
+    return and_(Membership.organization_id == organization_id, Membership.user_id == user_id)
+
+
 @functools.cache
 def _membership_with(model: Any, options: tuple[ExecutableOption, ...]) -> Select[Any]:
     # Every API request by id runs one of these: built once per model, bound per call.
+    # The membership's user loads when asked for, not joined in: it is the caller, whom
+    # a write has in the session already and a read rarely asks for.
     return (
         select(Membership, model)
         .join(model, model.organization_id == Membership.organization_id)
         .where(model.id == bindparam("object_id"), Membership.user_id == bindparam("user_id"))
-        .options(*options)
+        .options(lazyload(Membership.user), *options)
     )
 
 

@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 
 from taskmanager.api.bearer import bearer
 from taskmanager.api.bearer import caller
+from taskmanager.api.bearer import who
 from taskmanager.api.http import created
 from taskmanager.api.http import etag
 from taskmanager.api.http import if_match
@@ -58,7 +59,7 @@ def _view(view_id: int) -> tuple[Membership, SavedView]:
 @bp.output(SavedViewList)
 @bp.doc(summary="A project's saved views I see: mine and the shared ones", responses=responses(404))
 def list_views(project_id: int) -> Any:
-    me, project = orgs.access_with(user=caller(), model=Project, object_id=project_id)
+    me, project = orgs.access_with(user=who(), model=Project, object_id=project_id)
     return {"items": [view_out(view) for view in services.list_views(actor=me, project=project)]}
 
 
@@ -129,7 +130,7 @@ def delete_view(view_id: int) -> tuple[str, int]:
     responses=responses(headers=["Link"]),
 )
 def my_tasks(query: PageQuery) -> ResponseReturnValue:
-    user = caller()
+    user = who()
     page = services.my_tasks(
         user=user, memberships=orgs.enter_all(user=user), page=query.page,
         per_page=query.per_page,

@@ -24,11 +24,10 @@ Layout = Literal["list", "board"]
 
 class ViewFilters(TaskFilterFields):
     """A view's filters and sort: exactly what the list page's query string takes
-    (status, assignee, label, due range, text as ``q``, sort).
+    (status, assignee, label, due range, text as ``q``, blocked, sort).
 
-    Extension point: a filter the list learns later (``blocked`` from task
-    dependencies) is added to ``TaskFilterFields`` and a view can store it at once;
-    views stored before it simply do not name it.
+    Extension point: a filter the list learns later is added to ``TaskFilterFields``
+    and a view can store it at once; views stored before it simply do not name it.
     """
 
 
@@ -54,7 +53,11 @@ def read_filters(stored: Any) -> tuple[ViewFilters, dict[str, str]]:
 def query_args(filters: ViewFilters) -> dict[str, str]:
     """The filters as the list page's query string arguments (defaults left out)."""
     dumped = filters.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
-    return {name: str(value) for name, value in dumped.items()}
+    # A flag as the query string and the form say it: true/false, not Python's True.
+    return {
+        name: str(value).lower() if isinstance(value, bool) else str(value)
+        for name, value in dumped.items()
+    }
 
 
 class SavedViewIn(In):

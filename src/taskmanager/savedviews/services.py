@@ -16,7 +16,7 @@ from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
 
-from taskmanager.accounts.models import User
+from taskmanager.accounts.identity import Someone
 from taskmanager.activity import services as activity
 from taskmanager.concurrency import check_version
 from taskmanager.errors import Forbidden
@@ -177,7 +177,7 @@ def delete_view(*, actor: Membership, view: SavedView) -> None:
 
 
 def my_tasks(
-    *, user: User, memberships: Sequence[Membership], page: int = 1, per_page: int = 25
+    *, user: Someone, memberships: Sequence[Membership], page: int = 1, per_page: int = 25
 ) -> listing.Page:
     """The built-in "My tasks" view: open tasks assigned to ``user`` in the
     organizations of ``memberships``, soonest due first, undated last (the caller

@@ -6,7 +6,7 @@ from apiflask import APIBlueprint
 from flask.typing import ResponseReturnValue
 
 from taskmanager.api.bearer import bearer
-from taskmanager.api.bearer import caller
+from taskmanager.api.bearer import who
 from taskmanager.api.http import page_of
 from taskmanager.api.http import responses
 from taskmanager.orgs import services as orgs
@@ -31,7 +31,7 @@ bp = APIBlueprint("api_search", __name__, url_prefix="/api/v1", tag="Search")
 )
 def search(query: SearchQuery) -> ResponseReturnValue:
     found = services.search_everywhere(
-        memberships=orgs.enter_all(user=caller()),
+        memberships=orgs.enter_all(user=who()),
         text=query.q,
         page=query.page,
         per_page=query.per_page,

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from dataclasses import field
 
 from sqlalchemy import func
-from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
@@ -98,7 +97,7 @@ def search_everywhere(
         return results
     where = (
         Task.organization_id.in_(org_ids),
-        or_(search.matches(text), search.commented(text)),
+        search.matches_or_commented(text),
     )
     results.total = db.session.scalar(select(func.count(Task.id)).where(*where)) or 0
     query = (

@@ -7,6 +7,14 @@
 (function () {
   "use strict";
 
+  // On a phone, the project's filters and its full add form start folded so the
+  // tasks are on the first screen (a fold whose filters are in use stays open).
+  if (window.matchMedia("(max-width: 767.98px)").matches) {
+    document.querySelectorAll("details[data-phone-folded]:not([data-keep-open])").forEach((fold) => {
+      fold.open = false;
+    });
+  }
+
   const SHORTCUTS = [
     ["c", "Add a task (focus the quick-add box)"],
     ["/", "Search"],

@@ -17,17 +17,13 @@ from datetime import datetime
 from datetime import time
 from datetime import timedelta
 from typing import Any
-from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement
-from sqlalchemy import Select
+from sqlalchemy import BindParameter
 from sqlalchemy import and_
-from sqlalchemy import func
+from sqlalchemy import bindparam
 from sqlalchemy import select
-from sqlalchemy.orm import undefer
 
-from taskmanager import tenancy
 from taskmanager.accounts.identity import Someone
 from taskmanager.accounts.models import User
 from taskmanager.db import utcnow
@@ -35,13 +31,16 @@ from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import db
 from taskmanager.projects.models import Project
 from taskmanager.schemas import parse
+from taskmanager.tasks import paging
 from taskmanager.tasks import reading
 from taskmanager.tasks import search
-from taskmanager.tasks import sorting
 from taskmanager.tasks.models import CARD_MARKS
 from taskmanager.tasks.models import Status
 from taskmanager.tasks.models import Task
 from taskmanager.tasks.models import task_labels
+from taskmanager.tasks.paging import WITH_COUNTS as WITH_COUNTS
+from taskmanager.tasks.paging import AnySelect
+from taskmanager.tasks.paging import Page
 from taskmanager.tasks.schemas import TaskFilterFields
 
 
@@ -53,6 +52,7 @@ class TaskFilters:
     due_after: datetime | None = None
     due_before: datetime | None = None
     text: str | None = None
+    blocked: bool | None = None  # Task.blocked: a task not yet done blocks it
     sort: str = "position"
     open_only: bool = False  # every status but done ("My tasks")
     errors: dict[str, str] = field(default_factory=dict)
@@ -88,6 +88,7 @@ def filters_from(query: TaskFilterFields, *, user: Someone) -> TaskFilters:
         due_after=_moment(query.due_after, user.time_zone, end_of_day=False),
         due_before=_moment(query.due_before, user.time_zone, end_of_day=True),
         text=query.q,
+        blocked=query.blocked,
         sort=query.sort,
     )
 
@@ -111,63 +112,39 @@ def filters_from_args(args: Mapping[str, str], *, user: User) -> TaskFilters:
 
 
 def filtered(query: AnySelect, filters: TaskFilters) -> AnySelect:
+    """``query`` narrowed by ``filters``.
+
+    Each value is a named bound parameter (``paging.BOUND``), so a page statement
+    built for one request serves the next of the same shape with other values.
+    """
     if filters.status:
-        query = query.where(Task.status == filters.status)
+        query = query.where(Task.status == _bound("status", filters.status, Task.status))
     if filters.open_only:
         query = query.where(Task.status != Status.DONE.value)
     if filters.assignee_id is not None:
         if filters.assignee_id == 0:
             query = query.where(Task.assignee_id.is_(None))
         else:
-            query = query.where(Task.assignee_id == filters.assignee_id)
+            assignee = _bound("assignee_id", filters.assignee_id, Task.assignee_id)
+            query = query.where(Task.assignee_id == assignee)
     if filters.label_id:
+        label = _bound("label_id", filters.label_id, task_labels.c.label_id)
         query = query.where(
-            Task.id.in_(
-                select(task_labels.c.task_id).where(task_labels.c.label_id == filters.label_id)
-            )
+            Task.id.in_(select(task_labels.c.task_id).where(task_labels.c.label_id == label))
         )
     if filters.due_after:
-        query = query.where(Task.due_at >= filters.due_after)
+        query = query.where(Task.due_at >= _bound("due_after", filters.due_after, Task.due_at))
     if filters.due_before:
-        query = query.where(Task.due_at < filters.due_before)
+        query = query.where(Task.due_at < _bound("due_before", filters.due_before, Task.due_at))
+    if filters.blocked is not None:  # shapes the statement: paging keys on its value
+        query = query.where(Task.blocked if filters.blocked else ~Task.blocked)
     if filters.text and filters.text.strip():
         query = query.where(search.matches(filters.text.strip()[:200]))
     return query
 
 
-AnySelect = Select[*tuple[Any, ...]]  # of Task, or of rows (reading.ROWS)
-
-# One option object for every page, so the statement built with it is reused.
-WITH_COUNTS = (
-    undefer(Task.comment_count), undefer(Task.attachment_count), undefer(Task.watcher_ids)
-)  # fmt: skip
-
-
-@dataclass
-class Page:
-    """One page of tasks, and where the next one starts.
-
-    ``page`` is None for a page asked for by position (keyset): such a page has no
-    number. ``next_after`` is the position of the page's last task when more follow
-    (pass it back as ``after``), None on the last page.
-    """
-
-    items: list[Any]  # Task instances, or rows of reading.COLUMNS
-    total: int
-    page: int | None
-    per_page: int
-    next_after: list[sorting.KeyValue] | None = None
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    def window(self, around: int = 2) -> list[int]:
-        """The page numbers a pager links to: the first two, the last two, and those
-        within ``around`` of this one; at most 4 + 2 * around + 1 whatever the total."""
-        here, last = self.page or 1, self.pages
-        near = range(max(1, here - around), min(last, here + around) + 1)
-        return sorted({*range(1, min(last, 2) + 1), *near, *range(max(1, last - 1), last + 1)})
+def _bound(name: str, value: object, column: Any) -> BindParameter[Any]:
+    return bindparam(name, value, type_=column.type)
 
 
 def list_tasks(
@@ -184,13 +161,22 @@ def list_tasks(
     Raises:
         ValidationFailed: ``after`` is not a position in ``filters.sort``.
     """
-    start: AnySelect = reading.ROWS if rows else select(Task)
-    # The organization written out as well: rows are read below the tenancy net (_page).
-    mine = and_(Task.project_id == project.id, Task.organization_id == project.organization_id)
-    base = filtered(start.where(mine), filters)
-    if marks:
-        base = base.options(CARD_MARKS)
-    return _page(base, filters, page=page, per_page=per_page, after=after, rows=rows)
+    scope = {"project_id": project.id, "organization_id": project.organization_id}
+
+    def build() -> AnySelect:
+        start: AnySelect = reading.ROWS if rows else select(Task)
+        # The organization written out as well: rows are read below the tenancy net.
+        mine = and_(
+            Task.project_id == bindparam("project_id", project.id),
+            Task.organization_id == bindparam("organization_id", project.organization_id),
+        )
+        base = filtered(start.where(mine), filters)
+        return base.options(CARD_MARKS) if marks else base
+
+    return paging.page_of(
+        build, ("project", rows, marks), scope, filters,
+        page=page, per_page=per_page, after=after, rows=rows,
+    )  # fmt: skip
 
 
 def search_tasks(
@@ -207,49 +193,24 @@ def search_tasks(
 
     ``after`` and ``rows`` as for ``list_tasks``.
     """
-    start: AnySelect = reading.ROWS if rows else select(Task)
-    query = start.where(Task.organization_id.in_(list(organization_ids)))
+    ids = list(organization_ids)
+    scope: dict[str, Any] = {"organization_ids": ids}
     if project_id is not None:
-        query = query.where(Task.project_id == project_id)
-    return _page(
-        filtered(query, filters), filters, page=page, per_page=per_page, after=after, rows=rows
-    )
+        scope["project_id"] = project_id
 
+    def build() -> AnySelect:
+        start: AnySelect = reading.ROWS if rows else select(Task)
+        query = start.where(
+            Task.organization_id.in_(bindparam("organization_ids", ids, expanding=True))
+        )
+        if project_id is not None:
+            query = query.where(Task.project_id == bindparam("project_id", project_id))
+        return filtered(query, filters)
 
-def _page(
-    base: AnySelect, filters: TaskFilters, *, page: int, per_page: int,
-    after: Sequence[object] | None, rows: bool,
-) -> Page:  # fmt: skip
-    per_page = max(1, min(per_page, 100))
-    # The total of every match rides on each row (an uncorrelated subquery: PostgreSQL
-    # counts once per statement), so a page is one statement whatever its kind. The key
-    # values come from the database next to each task, so the next position is exactly
-    # what the database compares (lower(title), the priority rank).
-    # The matches counted on the tasks table alone, whatever the page selects.
-    where = cast(ColumnElement[bool], base.whereclause)  # every list filters by something
-    count = select(func.count()).select_from(Task).where(where).correlate(None)
-    head, width = (base, reading.WIDTH) if rows else (base.options(*WITH_COUNTS), 1)
-    query = head.add_columns(count.scalar_subquery(), *sorting.columns(filters.sort)).order_by(
-        *sorting.order_by(filters.sort)
-    )
-    number: int | None = None
-    if after is not None:
-        query = query.where(sorting.after(filters.sort, after))
-    else:
-        number = max(1, page)
-        query = query.offset((number - 1) * per_page)
-    # One row more than the page tells whether another page follows.
-    query = query.limit(per_page + 1)
-    # Rows (the API's pages) skip the ORM: both callers write the organization into
-    # the filter, so the tenancy net has nothing to add and would cost more than the read.
-    found = tenancy.filtered_rows(query) if rows else db.session.execute(query).all()
-    items = [row if rows else row[0] for row in found[:per_page]]
-    # A page past the end has no row to carry the total: counted apart.
-    total = int(found[0][width]) if found else db.session.scalar(count) or 0
-    next_after = None
-    if len(found) > per_page:
-        next_after = sorting.dump(filters.sort, tuple(found[per_page - 1])[width + 1 :])
-    return Page(items=items, total=total, page=number, per_page=per_page, next_after=next_after)
+    return paging.page_of(
+        build, ("organizations", rows, project_id is not None), scope, filters,
+        page=page, per_page=per_page, after=after, rows=rows,
+    )  # fmt: skip
 
 
 @dataclass

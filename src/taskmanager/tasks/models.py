@@ -82,6 +82,10 @@ _MEMBERS = table("memberships", column("organization_id"), column("user_id"))
 _CHECKLIST = table("checklist_items", column("id"), column("task_id"), column("done", Boolean))
 _LINKS = table("task_dependencies", column("blocker_id"), column("blocked_id"))
 _BLOCKERS = table("tasks", column("id"), column("status")).alias("blocker")
+# Recurrence (recurrence/models.py) too: a task repeats while a series names it current.
+_SERIES = table(
+    "task_series", column("rule", String), column("timezone", String), column("current_task_id")
+)
 
 
 class Task(Model, TenantScoped, TimestampMixin):
@@ -179,6 +183,22 @@ class Task(Model, TenantScoped, TimestampMixin):
         .correlate_except(_LINKS, _BLOCKERS),
         deferred=True,
         group="marks",
+    )
+    # The recurrence rule (RRULE text) and its zone while this task is its series'
+    # current occurrence; null for a task that does not repeat. Not deferred: a lookup
+    # by a unique key in the row's own statement, so a task's answer, the card's mark
+    # and the write that reloads a task after its commit need no statement more.
+    repeat_rule: Mapped[str | None] = column_property(
+        select(_SERIES.c.rule)
+        .where(_SERIES.c.current_task_id == id)
+        .correlate_except(_SERIES)
+        .scalar_subquery()
+    )
+    repeat_zone: Mapped[str | None] = column_property(
+        select(_SERIES.c.timezone)
+        .where(_SERIES.c.current_task_id == id)
+        .correlate_except(_SERIES)
+        .scalar_subquery()
     )
 
 

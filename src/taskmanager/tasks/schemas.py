@@ -11,6 +11,7 @@ from typing import Any
 from typing import ClassVar
 
 from pydantic import AwareDatetime
+from pydantic import BaseModel
 from pydantic import BeforeValidator
 from pydantic import Field
 from pydantic import field_validator
@@ -19,6 +20,7 @@ from taskmanager.accounts.schemas import UserRef
 from taskmanager.db import MAX_ID
 from taskmanager.projects.schemas import LabelOut
 from taskmanager.projects.schemas import ProjectRef
+from taskmanager.recurrence.schemas import RecurrenceOut
 from taskmanager.schemas import DUE_YEARS
 from taskmanager.schemas import STRIPPED
 from taskmanager.schemas import In
@@ -112,6 +114,11 @@ class TaskFilterFields(In):
         "your time zone.",
     )
     q: str | None = Field(default=None, max_length=200)
+    blocked: bool | None = Field(
+        default=None,
+        description="true: only blocked tasks (one they wait for is not done); false: "
+        "only the others.",
+    )
     sort: str = Field(default="position", pattern=r"^(position|due_at|-created_at|priority|title)$")
 
     @field_validator("assignee")
@@ -144,6 +151,13 @@ class CommentFields(In):
     body: str = Field(min_length=1, max_length=10_000)
 
 
+class ChecklistProgress(BaseModel):
+    """A task's checklist progress, as cards show it ("3/5")."""
+
+    done: int = Field(description="How many checklist items are ticked.")
+    total: int = Field(description="How many checklist items there are.")
+
+
 class TaskOut(Out):
     id: int
     organization_id: int
@@ -160,11 +174,21 @@ class TaskOut(Out):
     attachment_count: int
     watching: bool = Field(description="Whether I follow it (PUT or DELETE /tasks/{id}/watch).")
     watcher_count: int = Field(description="How many members follow it.")
+    checklist: ChecklistProgress = Field(
+        description="Its checklist's progress (the items: GET /tasks/{id}/checklist)."
+    )
+    blocked: bool = Field(
+        description="Whether a task not yet done blocks it (GET /tasks/{id}/dependencies)."
+    )
     created_by_id: int | None
     completed_at: datetime | None
     created_at: datetime
     updated_at: datetime
     version: int
+    recurrence: RecurrenceOut | None = Field(
+        description="How the task repeats (PUT or DELETE /tasks/{id}/recurrence); null when "
+        "it does not, or once its next occurrence is made."
+    )
 
 
 class CommentOut(Out):

@@ -23,6 +23,7 @@ from sqlalchemy import func
 from sqlalchemy import literal_column
 from sqlalchemy import select
 from sqlalchemy import text
+from sqlalchemy import union
 from sqlalchemy.orm import QueryableAttribute
 
 from taskmanager.extensions import db
@@ -100,6 +101,17 @@ def comment_matches(words: str) -> ColumnElement[bool]:
     return _matching(words, COMMENT_DOCUMENT, "comment_search", Comment.id)
 
 
-def commented(words: str) -> ColumnElement[bool]:
-    """A WHERE clause on tasks: true for those with a comment holding every word."""
-    return Task.id.in_(select(Comment.task_id).where(comment_matches(words)))
+def matches_or_commented(words: str) -> ColumnElement[bool]:
+    """A WHERE clause on tasks: true for those that match ``words`` themselves or
+    have a comment that does.
+
+    Written as ``id IN (tasks matching UNION comments matching)``: each half is served
+    by its own index. As ``matches(...) OR id IN (comments matching)`` PostgreSQL read
+    every task instead (17 s at 1M tasks against 63 ms, bench/NOTES.md P6).
+    """
+    return Task.id.in_(
+        union(
+            select(Task.id).where(matches(words)),
+            select(Comment.task_id).where(comment_matches(words)),
+        )
+    )

@@ -26,18 +26,25 @@ from taskmanager.errors import Unprocessable
 from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import db
 from taskmanager.notifications import services as notify
+from taskmanager.notifications import watchers
 from taskmanager.orgs.models import Membership
 from taskmanager.policy import Action
 from taskmanager.policy import can
 from taskmanager.policy import require
 from taskmanager.projects.models import Label
 from taskmanager.projects.models import Project
+from taskmanager.recurrence import hooks as recurrence
 from taskmanager.tasks import ordering
 from taskmanager.tasks.models import Priority
 from taskmanager.tasks.models import Status
 from taskmanager.tasks.models import Task
 from taskmanager.tasks.schemas import TaskCreate
 from taskmanager.tasks.schemas import TaskUpdate
+
+NEW_TASK_MARKS = {
+    "comment_count": 0, "attachment_count": 0, "checklist_done": 0, "checklist_total": 0,
+    "blocked": False, "repeat_rule": None, "repeat_zone": None,
+}  # fmt: skip
 
 
 def get_task(organization_id: int, task_id: int) -> Task:
@@ -91,9 +98,10 @@ def build_task(
 ) -> Task:
     """A new task in ``project``, added to the session but not committed.
 
-    The one place a task is constructed: ``create_task`` and the CSV import both call
-    it, so the defaults and the rules (no tasks in an archived project, assignees and
-    labels from the project's organization) cannot drift apart. ``position`` lets a
+    The one place a task is constructed: ``create_task``, the CSV import and a
+    checklist item's conversion all call it, so the defaults and the rules (no tasks in
+    an archived project, assignees and labels from the project's organization, the
+    creator and the assignee following it) cannot drift apart. ``position`` lets a
     caller that adds many tasks count positions itself; by default the task goes to
     the end of its status column.
 
@@ -120,16 +128,24 @@ def build_task(
         task.assigned_at = utcnow()
     task.labels = labels_in(project.organization_id, data.label_ids or [])
     db.session.add(task)
+    watchers.follow(task=task, user_ids=_first_followers(task), new=True)
     return task
+
+
+def _first_followers(task: Task) -> list[int | None]:
+    """Who follows a new task: its creator and its assignee (None: nobody)."""
+    return [task.created_by_id, task.assignee.id if task.assignee is not None else None]
 
 
 def create_task(*, actor: Membership, project: Project, data: TaskCreate) -> Task:
     require(actor.role, Action.WRITE_TASKS)
     task = build_task(project=project, data=data, created_by_id=actor.user_id)
     db.session.flush()
-    # New: no comments nor files, and no query to say so.
-    set_committed_value(task, "comment_count", 0)
-    set_committed_value(task, "attachment_count", 0)
+    # New: no comments nor files, no checklist, nothing blocking it, and followed by
+    # those build_task made follow it; no query to say so.
+    for name, value in NEW_TASK_MARKS.items():
+        set_committed_value(task, name, value)
+    set_committed_value(task, "watcher_ids", watchers.written_ids(_first_followers(task)))
     activity.record(
         organization_id=task.organization_id, actor=actor.user, verb="task.created",
         subject_type="task", subject_id=task.id, subject_title=task.title, task_id=task.id,
@@ -223,6 +239,7 @@ def update_task(
     task.version += 1
     if "status" in changes and task.status == Status.DONE:
         dependency_notices.blocker_done(task=task, actor=actor.user)
+        recurrence.task_completed(task=task, actor=actor.user)
     activity.record(
         organization_id=task.organization_id, actor=actor.user, verb="task.updated",
         subject_type="task", subject_id=task.id, subject_title=task.title, task_id=task.id,

@@ -31,6 +31,7 @@ from taskmanager.policy import Action
 from taskmanager.policy import can
 from taskmanager.projects import services as projects
 from taskmanager.projects.views import list_page
+from taskmanager.recurrence import panel as recurrence
 from taskmanager.schemas import parse
 from taskmanager.tasks import comments
 from taskmanager.tasks import services
@@ -105,6 +106,9 @@ def task_page(me: Membership, found: Task, **refused: Any) -> str:
         can_moderate=can(me.role, Action.DELETE_ANY_TASK),
         checklist=checklist.panel(me, found),
         dependencies=dependencies.panel(me, found, request.args.get("find")),
+        recurrence=recurrence.panel(me, found),
+        frequencies=recurrence.FREQUENCIES,
+        weekdays=recurrence.WEEKDAYS,
         **refused,
     )
 

@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from taskmanager.api.bearer import bearer
 from taskmanager.api.bearer import caller
+from taskmanager.api.bearer import who
 from taskmanager.api.http import created
 from taskmanager.api.http import etag
 from taskmanager.api.http import if_match
@@ -51,7 +52,7 @@ def _endpoint(endpoint_id: int) -> tuple[Membership, WebhookEndpoint]:
     responses=responses(403, 404, headers=["Link"]),
 )
 def list_webhooks(org_id: int, query: PageQuery) -> ResponseReturnValue:
-    me = orgs.access(user=caller(), org_id=org_id)
+    me = orgs.access(user=who(), org_id=org_id)
     services.list_endpoints(actor=me)  # the role check
     return paged(
         services.endpoints_query(me.organization_id), page=query.page,

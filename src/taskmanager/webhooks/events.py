@@ -35,6 +35,7 @@ from taskmanager.webhooks.models import WebhookEndpoint
 # History verb -> webhook event type.
 VERBS = {
     "task.created": "task.created",
+    "task.repeated": "task.created",  # a repeating task's next occurrence
     "task.updated": "task.updated",
     "task.deleted": "task.deleted",
     "comment.added": "comment.created",

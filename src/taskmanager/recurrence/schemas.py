@@ -1,0 +1,84 @@
+"""What a recurrence is given and how it is shown: pages and API alike."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from typing import ClassVar
+from typing import Literal
+
+from pydantic import AfterValidator
+from pydantic import BaseModel
+from pydantic import ConfigDict
+from pydantic import Field
+
+from taskmanager.accounts.schemas import time_zones
+
+
+def _known_zone(value: str) -> str:
+    if value not in time_zones():
+        raise ValueError("Pick a time zone from the IANA list, like Europe/Berlin.")
+    return value
+
+
+Zone = Annotated[str, Field(max_length=64), AfterValidator(_known_zone)]
+
+
+class RecurrenceSet(BaseModel):
+    """A rule as iCalendar RRULE text, and the zone it is expanded in."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "example": {"rule": "FREQ=WEEKLY;BYDAY=MO,WE", "timezone": "Europe/Berlin"}
+        },
+    )
+
+    rule: str = Field(
+        min_length=1,
+        max_length=200,
+        description="An RRULE value: FREQ (DAILY, WEEKLY, MONTHLY, YEARLY), INTERVAL (1-365), "
+        "BYDAY (weekly: MO,TU,...), BYMONTHDAY (monthly: 1-31, -1 for the last day), and "
+        "COUNT (1-1000) or UNTIL (a day, 20271231). A weekly rule without BYDAY repeats on "
+        "the due date's weekday, a monthly one without BYMONTHDAY on its day.",
+    )
+    timezone: Zone | None = Field(
+        default=None,
+        description="The IANA zone the rule is expanded in (wall-clock times are kept across "
+        "daylight-saving changes). Default: the zone already set for this task's series, "
+        "else yours (`GET /me`).",
+    )
+
+
+class RecurrenceOut(BaseModel):
+    rule: str = Field(description="The canonical RRULE value, e.g. FREQ=WEEKLY;BYDAY=MO,WE.")
+    timezone: str = Field(description="The IANA zone the rule is expanded in.")
+    summary: str = Field(description="The rule in words, e.g. “Weekly on Mon, Wed”.")
+
+
+class RecurrenceForm(BaseModel):
+    """The task page's simple form: how often, every how many, which days."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    field_messages: ClassVar[dict[str, str]] = {
+        "freq": "Pick how often: daily, weekly, monthly or yearly.",
+        "interval": "Repeat every 1 to 365 days, weeks, months or years.",
+        "month_day": "Pick a day of the month from 1 to 31, or the last day.",
+        "days": "Tick days of the week from Monday to Sunday.",
+        "timezone": "Pick a time zone from the IANA list, like Europe/Berlin.",
+    }
+
+    freq: Literal["DAILY", "WEEKLY", "MONTHLY", "YEARLY"]
+    interval: int = Field(default=1, ge=1, le=365)
+    days: list[Literal["MO", "TU", "WE", "TH", "FR", "SA", "SU"]] = Field(default_factory=list)
+    month_day: int | None = Field(default=None, ge=-1, le=31)
+    timezone: Zone | None = None
+
+    def to_set(self) -> RecurrenceSet:
+        """The rule this form describes, as the API would send it."""
+        parts = [f"FREQ={self.freq}", f"INTERVAL={self.interval}"]
+        if self.freq == "WEEKLY" and self.days:
+            parts.append("BYDAY=" + ",".join(self.days))
+        if self.freq == "MONTHLY" and self.month_day:
+            parts.append(f"BYMONTHDAY={self.month_day}")
+        return RecurrenceSet(rule=";".join(parts), timezone=self.timezone)

@@ -1,0 +1,77 @@
+"""Page statements are built once per shape and bound per request (tasks/paging.py).
+
+A statement reused with the values of an earlier request would show one user's or one
+filter's tasks to the next: each test asks the same shape twice with other values.
+"""
+
+from datetime import UTC
+from datetime import datetime
+
+import pytest
+
+from taskmanager.tasks import paging
+from tests.factories import make_label
+from tests.factories import make_task
+
+
+@pytest.fixture
+def spread(app, team):
+    """Tasks that differ by status, assignee, label and due date; their two labels."""
+    member, admin = team.people["member"], team.people["admin"]
+    bug = make_label(app, team.org, name="defect")
+    docs = make_label(app, team.org, name="docs")
+    owner = team.people["owner"]
+    made = {
+        "todo-member": dict(status="todo", assignee_id=member.id, label_ids=[bug.id],
+                            due_at=datetime(2030, 1, 5, tzinfo=UTC)),
+        "done-admin": dict(status="done", assignee_id=admin.id, label_ids=[docs.id],
+                           due_at=datetime(2030, 3, 5, tzinfo=UTC)),
+        "doing-nobody": dict(status="in_progress"),
+    }  # fmt: skip
+    for name, fields in made.items():
+        make_task(app, team.project, owner, title=name, **fields)
+    return bug, docs
+
+
+def titles(api, team, **query):
+    args = "&".join(f"{k}={v}" for k, v in {"per_page": 50, **query}.items())
+    response = api.get(f"/projects/{team.project.id}/tasks?{args}")
+    assert response.status_code == 200, response.json
+    return sorted(task["title"] for task in response.json["items"])
+
+
+def test_the_same_shape_with_other_values_finds_other_tasks(team, api_as, spread):
+    bug, docs = spread
+    api = api_as(team.people["member"])
+    paging._STATEMENTS.clear()
+    assert titles(api, team, status="todo") == ["Write the launch post", "todo-member"]
+    assert titles(api, team, status="done") == ["done-admin"]
+    assert titles(api, team, label=bug.id) == ["todo-member"]
+    assert titles(api, team, label=docs.id) == ["done-admin"]
+    assert titles(api, team, assignee="me") == ["todo-member"]
+    assert titles(api, team, assignee=team.people["admin"].id) == ["done-admin"]
+    assert titles(api, team, assignee="none") == ["Write the launch post", "doing-nobody"]
+    assert titles(api, team, due_before="2030-02-01") == ["todo-member"]
+    assert titles(api, team, due_before="2030-12-31") == ["done-admin", "todo-member"]
+    # Shapes are kept apart: with no filter after all of these, every task again.
+    assert len(titles(api, team)) == 4
+    assert len(paging._STATEMENTS) >= 6
+
+
+def test_pages_of_one_shape_slide_by_their_own_numbers(team, api_as, spread):
+    api = api_as(team.people["member"])
+    seen = []
+    for number in (1, 2, 3, 4):
+        response = api.get(f"/projects/{team.project.id}/tasks?per_page=1&page={number}")
+        assert response.json["total"] == 4
+        seen += [task["title"] for task in response.json["items"]]
+    assert sorted(seen) == sorted(titles(api, team))
+    past = api.get(f"/projects/{team.project.id}/tasks?per_page=1&page=9").json
+    assert past["items"] == [] and past["total"] == 4
+
+
+def test_another_users_shape_holds_their_own_organizations(team, api_as, other_team, spread):
+    mine = api_as(team.people["member"]).get("/tasks?per_page=50").json["items"]
+    theirs = api_as(other_team.owner).get("/tasks?per_page=50").json["items"]
+    assert {t["organization_id"] for t in mine} == {team.org.id}
+    assert {t["organization_id"] for t in theirs} == {other_team.org.id}
