@@ -71,7 +71,7 @@ test: install system-deps services lint
 
 # The long schemathesis campaign (quality.md R1): in-process, then over HTTP through
 # gunicorn, each on a fresh tm_fuzz database. Fails on any failure or < 10,000 requests.
-FUZZ_ARGS ?= --max-examples 100 --max-steps 10 --min-requests 10000
+FUZZ_ARGS ?= --max-examples 25 --max-steps 10 --min-requests 10000
 
 fuzz: install services
 	$(PY) scripts/fuzz.py $(FUZZ_ARGS)

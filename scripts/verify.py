@@ -162,7 +162,7 @@ def enumeration_timing(samples: int = 15) -> Row:
     )
 
 
-FUZZ_ARGS = "--max-examples 100 --max-steps 10 --min-requests 10000"
+FUZZ_ARGS = "--max-examples 25 --max-steps 10 --min-requests 10000"
 
 
 def fuzz_campaign(arguments: str) -> Row:
@@ -193,7 +193,9 @@ def fuzz_campaign(arguments: str) -> Row:
             f"{requests} requests, {failures} failures in {seconds} s, all phases incl. "
             f"stateful, positive_data_acceptance on; "
             + "; ".join(parts)
-            + " (failures listed in verify/fuzz.log)"
+            + " (failures listed in verify/fuzz.log). make test runs a short pass with the "
+            "same checks (tests/api/test_schema_fuzz.py); tests/api/test_document_is_exact.py "
+            "pins each mismatch the campaign found"
         )
         status = "pass" if done.returncode == 0 else "fail"
     return Row(
@@ -307,8 +309,9 @@ COVERED = [
         "R19",
         "wrk at 64 connections through nginx on the API mix, 0 errors",
         ["tests/deploy/test_load.py"],
-        "30 s in make test (p50/p99 printed); `make load` runs 60 s, 3 rounds per server, "
-        "figures in deploy/README.md; p99 < 300 ms cannot be judged on this shared machine",
+        "partial: 0 errors is asserted (30 s in make test, p50/p99 printed); `make load` "
+        "runs 60 s, 3 rounds per server, figures in deploy/README.md; p99 < 300 ms is not "
+        "met on this shared 2-core machine and is judged only on a quiet one",
     ),
     (
         "R18",

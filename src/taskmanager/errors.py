@@ -61,6 +61,12 @@ class ValidationFailed(DomainError):
     default_message = "Some fields are not valid."
 
 
+class Unprocessable(ValidationFailed):
+    """Fits the API's document, refused by a rule it cannot state (docs/api.md §2)."""
+
+    status = 422
+
+
 class Unauthorized(DomainError):
     status = 401
     code = "unauthorized"
@@ -239,21 +245,15 @@ def error_response(
 
 def _handle_domain(error: DomainError) -> Response:
     if isinstance(error, StaleVersion) and wants_json():
-        return error_response(
-            PreconditionFailed.status, PreconditionFailed.code, error.message, error.details
-        )
+        error = PreconditionFailed(error.message, details=error.details)
     return error_response(error.status, error.code, error.message, error.details)
 
 
 def _handle_api_error(error: HTTPError) -> Response:
     """APIFlask's own errors: a refused input (it carries ``detail``) or an HTTP status."""
     if error.detail:
-        return error_response(
-            ValidationFailed.status,
-            ValidationFailed.code,
-            ValidationFailed.default_message,
-            _input_details(error.detail),
-        )
+        refused = ValidationFailed(details=_input_details(error.detail))
+        return error_response(refused.status, refused.code, refused.message, refused.details)
     status = error.status_code
     response = error_response(status, HTTP_CODES.get(status, "error"), error.message or "")
     response.headers.update(error.headers or {})

@@ -140,7 +140,7 @@ def test_a_weak_password_is_refused_on_registration(client):
     response = client.post(
         "/api/v1/auth/register", json={"email": "weak@example.com", "password": "password"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "password" in response.json["details"]
 
 

@@ -99,7 +99,7 @@ def test_a_file_that_is_not_a_task_csv_is_refused_and_starts_nothing(
 ):
     response = upload(api_as(team.people["member"]), team.org.id, team.project.id, content)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json["error"] == "validation_error"
     assert hint in response.json["message"]
     assert (job_count(app), job_runs(enqueued)) == (0, [])

@@ -10,7 +10,8 @@ def test_deleting_a_project_needs_its_name_through_the_api_too(app, team, api_as
 
     assert (unconfirmed.status_code, unconfirmed.json["error"]) == (400, "validation_error")
     assert "confirm" in unconfirmed.json["details"]
-    assert (mistyped.status_code, mistyped.json["error"]) == (400, "validation_error")
+    # The body fits the document; the name it must hold is stored data: 422.
+    assert (mistyped.status_code, mistyped.json["error"]) == (422, "validation_error")
     assert mistyped.json["message"] == 'Type the project name "Website" to confirm.'
     assert owner.get(path).status_code == 200
     assert owner.delete(path, json={"confirm": "Website"}).status_code == 204

@@ -1,7 +1,8 @@
 """Schemathesis over every operation the OpenAPI document lists, in-process.
 
 A bounded, reproducible slice of ``make fuzz``: every phase (examples, coverage,
-fuzzing, stateful), every check in tests/support/fuzz.py, a fixed seed and
+fuzzing, stateful), every check in tests/support/fuzz.py (STRICT_CHECKS, with
+positive_data_acceptance, as the long campaign), a fixed seed and
 derandomized generation, against the app on this lane's PostgreSQL with committed
 seed data and a real user's bearer token. Operations are read from the document, so
 a new endpoint is fuzzed the day it is added.
@@ -25,7 +26,9 @@ def test_no_operation_fails_a_schemathesis_check(committed_app, monkeypatch):
     # for a later test's worker to find.
     monkeypatch.setattr(jobs, "publish", lambda task, kwargs: None)
     seeded = fuzz.seed(committed_app)
-    config = fuzz.config(max_examples=MAX_EXAMPLES, max_steps=MAX_STEPS)
+    # positive_data_acceptance too: the document is exact, so a schema-valid request is
+    # never a 400 (tests/api/test_document_is_exact.py pins each place it once was).
+    config = fuzz.config(max_examples=MAX_EXAMPLES, max_steps=MAX_STEPS, checks=fuzz.STRICT_CHECKS)
     schema = schemathesis.openapi.from_wsgi(fuzz.SPEC_PATH, committed_app, config=config)
     fuzz.use_bearer_token(schema, committed_app, seeded.email)
     documented = {

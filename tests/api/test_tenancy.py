@@ -23,7 +23,7 @@ def test_lists_across_my_organizations_show_nothing_of_another(team, other_team,
 def test_an_assignee_from_another_organization_is_refused(team, other_team, api_as):
     api = api_as(team.people["owner"])
     response = api.patch(f"/tasks/{team.task.id}", json={"assignee_id": other_team.owner.id})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "assignee_id" in response.json["details"]
 
 
@@ -33,7 +33,7 @@ def test_a_label_from_another_organization_is_refused(team, other_team, api_as):
         f"/projects/{team.project.id}/tasks",
         json={"title": "Mine", "label_ids": [other_team.label.id]},
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "label_ids" in response.json["details"]
 
 

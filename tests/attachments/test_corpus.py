@@ -51,7 +51,8 @@ CORPUS = [
     ("dots-only", "..", b"xyz\n", 201, "file", "text/plain", "text/plain", False),
     ("huge-png-header", "bomb.png", png(100_000, 100_000), 201, "bomb.png", "image/png",
      "image/png", False),
-    ("zero-byte", "empty.txt", b"", 400, None, None, None, False),
+    # The document cannot say "not empty" of a file part: 422.
+    ("zero-byte", "empty.txt", b"", 422, None, None, None, False),
 ]  # fmt: skip
 
 

@@ -61,10 +61,10 @@ def test_bad_bodies_are_400(team, api_as, body):
     assert response.json["error"] == "validation_error"
 
 
-def test_a_task_linked_to_itself_is_400(team, api_as):
+def test_a_task_linked_to_itself_is_422(team, api_as):
     api = api_as(team.people["owner"])
     response = api.post(f"/tasks/{team.task.id}/dependencies", json={"blocks": team.task.id})
-    assert response.status_code == 400
+    assert response.status_code == 422
 
 
 def test_another_organizations_task_is_404(team, other_team, api_as):

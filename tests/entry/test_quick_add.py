@@ -199,7 +199,7 @@ def test_the_api_names_an_unknown_person(team, api_as):
     response = api_as(team.people["member"]).post(
         f"/projects/{team.project.id}/tasks/quick", json={"text": "x @nobodyhere"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "nobodyhere" in response.json["details"]["text"]
 
 

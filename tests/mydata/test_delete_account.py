@@ -26,7 +26,7 @@ def test_the_last_owner_is_told_which_organizations_to_hand_over_first(
 
 def test_a_wrong_password_deletes_nothing(team, api_as, as_user):
     member = team.people["member"]
-    assert api_as(member).delete("/me", json={"password": "not it"}).status_code == 400
+    assert api_as(member).delete("/me", json={"password": "not it"}).status_code == 422
     response = post(as_user(member), "/account/data/delete", {"password": "not it"})
     assert response.status_code == 422
     assert "That is not your password." in response.get_data(as_text=True)

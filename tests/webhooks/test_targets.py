@@ -35,7 +35,7 @@ def test_private_and_reserved_targets_are_refused_in_production(production_rule,
     response = api_as(team.people["owner"]).post(
         f"/orgs/{team.org.id}/webhooks", json={"url": url, "events": ["task.created"]}
     )
-    assert response.status_code == 400, response.json
+    assert response.status_code == 422, response.json
     assert "url" in response.json["details"]
     assert api_as(team.people["owner"]).get(f"/orgs/{team.org.id}/webhooks").json["total"] == 0
 

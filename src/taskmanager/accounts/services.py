@@ -14,12 +14,12 @@ from werkzeug.datastructures import MultiDict
 from taskmanager.accounts import sessions
 from taskmanager.accounts.models import User
 from taskmanager.accounts.schemas import MeUpdate
-from taskmanager.accounts.schemas import time_zones as time_zones
+from taskmanager.accounts.schemas import time_zones
 from taskmanager.accounts.security import current_security
 from taskmanager.db import utcnow
 from taskmanager.errors import Conflict
 from taskmanager.errors import NotFound
-from taskmanager.errors import ValidationFailed
+from taskmanager.errors import Unprocessable
 from taskmanager.extensions import db
 
 
@@ -39,8 +39,16 @@ def find_by_email(email: str) -> User | None:
 def update_profile(*, user: User, data: MeUpdate) -> User:
     """Change what ``data`` sends of the name, time zone and notification preferences.
 
-    The schema has checked every value; a field not sent, or sent as null, is kept.
+    The schema has checked every value's shape; a field not sent, or sent as null, is
+    kept.
+
+    Raises:
+        Unprocessable: a time zone this system's tzdata does not know.
     """
+    if data.time_zone is not None and data.time_zone not in time_zones():
+        raise Unprocessable(
+            details={"time_zone": "Choose a time zone from the list, such as Europe/Paris."}
+        )
     for field, value in data.model_dump(exclude_unset=True).items():
         if value is not None:
             setattr(user, field, value)
@@ -72,7 +80,11 @@ def register(*, email: str, password: str, name: str = "") -> None:
 
     An address already registered gets Flask-Security's "you already have an account"
     email instead and the caller sees the same success, so accounts cannot be
-    enumerated. Raises ValidationFailed for an invalid email or a weak password.
+    enumerated.
+
+    Raises:
+        Unprocessable: an address email_validator refuses or a weak password (zxcvbn):
+            checks the API's document cannot state, so 422 there.
     """
     security = current_security()
     # The same choice as Flask-Security's register view (RegisterFormV2 has no
@@ -86,7 +98,7 @@ def register(*, email: str, password: str, name: str = "") -> None:
         user = register_user(form)
         user.name = name.strip()[:120]
     elif not register_existing(form):
-        raise ValidationFailed(
+        raise Unprocessable(
             details={field: str(messages[0]) for field, messages in form.errors.items()}
         )
     db.session.commit()

@@ -38,7 +38,12 @@ LIMITED = ("api_auth.create_tokens", "api_auth.register")
 @bp.post("/auth/register")
 @bp.input(RegisterIn, arg_name="data")
 @bp.output(Accepted, status_code=201)
-@bp.doc(summary="Create an account; a confirmation email follows")
+@bp.doc(
+    summary="Create an account; a confirmation email follows",
+    description="An address email_validator refuses, or a password too easy to guess, is "
+    "422 with the reason per field.",
+    responses=[422],
+)
 def register(data: RegisterIn) -> dict[str, str]:
     accounts.register(email=data.email, password=data.password, name=data.name)
     # The same answer whether or not the address already had an account.
@@ -138,7 +143,7 @@ def me() -> MeOut:
 @bp.auth_required(bearer)
 @bp.input(MeUpdate, arg_name="data")
 @bp.output(MeOut)
-@bp.doc(summary="Change my name, time zone or notification preferences")
+@bp.doc(summary="Change my name, time zone or notification preferences", responses=[422])
 def update_me(data: MeUpdate) -> MeOut:
     user = caller()
     accounts.update_profile(user=user, data=data)

@@ -22,6 +22,7 @@ from sqlalchemy import Select
 
 from taskmanager import links
 from taskmanager.errors import PreconditionFailed
+from taskmanager.errors import Unprocessable
 from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import db
 
@@ -118,14 +119,13 @@ def read_cursor(query: KeysetQuery) -> list[object] | None:
     """The position ``?cursor=`` names, if one was sent.
 
     Raises:
-        ValidationFailed: with ``page`` too; not issued by this API; or issued for
-            another sort, other filters or another list.
+        Unprocessable: with ``page`` too, not signed here, or made for another list.
     """
     if query.cursor is None:
         return None
 
-    def refused(reason: str) -> ValidationFailed:
-        return ValidationFailed("This cursor cannot be used here.", details={"cursor": reason})
+    def refused(reason: str) -> Unprocessable:
+        return Unprocessable("This cursor cannot be used here.", details={"cursor": reason})
 
     if "page" in query.model_fields_set:
         raise refused("Send cursor or page, not both: a cursor already says where its page starts.")

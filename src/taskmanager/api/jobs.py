@@ -64,9 +64,9 @@ def _job(job_id: int) -> Job:
     summary="Import tasks from a CSV file into a project (members and up)",
     description="Send multipart/form-data with the CSV in the field file. Every valid "
     "row becomes a task; each invalid one is listed in the job's errors with its line. "
-    "A file that is not a readable task CSV is refused at once (400); so is an "
-    "import into an archived project (409).",
-    responses=[400, 403, 404, 409, 413, 415],
+    "A file that is not a readable task CSV (UTF-8, a title column) is refused at once "
+    "(422); an import into an archived project is 409.",
+    responses=[400, 403, 404, 409, 413, 415, 422],
 )
 def start_import(org_id: int, data: ImportIn) -> Any:
     me = orgs.access(user=caller(), org_id=org_id)

@@ -10,7 +10,7 @@ views declare only what is particular to them, like 403, 409 or 412):
 
 - a JSON body is required: without one the answer is 415, with a broken one 400,
   with one over ``MAX_CONTENT_LENGTH`` 413;
-- query strings are validated: 400;
+- query strings are validated: 400; a URL over the server's line limit is 414;
 - ids in paths are positive PostgreSQL integers; any other number names nothing: 404.
 """
 
@@ -120,6 +120,8 @@ def _by_kind(operation: Spec) -> None:
         responses.setdefault("415", _plain_error("The body is not JSON"))
     if any(parameter.get("in") == "query" for parameter in parameters):
         responses.setdefault("400", _plain_error("Validation error"))
+        # Refused by the server in front (gunicorn, nginx) before the app: no JSON body.
+        responses.setdefault("414", {"description": "The URL is longer than the server reads"})
     for parameter in parameters:
         schema = parameter.get("schema", {})
         if parameter.get("in") == "path" and schema.get("type") == "integer":
@@ -198,6 +200,8 @@ def init_app(app: APIFlask) -> None:
                     continue
                 _by_kind(operation)
                 responses = operation.setdefault("responses", {})
+                # A malformed HTTP message is refused by the server in front, in its words.
+                responses.setdefault("400", {"description": "The HTTP request is malformed"})
                 for response in responses.values():
                     if "$ref" not in response:
                         response.setdefault("headers", {}).update(limit_refs)

@@ -115,7 +115,8 @@ def update_org(org_id: int, data: OrgCreate) -> OrgOut:
 @bp.output({}, status_code=204)
 @bp.doc(
     summary="Delete with everything in it (owner only; confirm with the slug)",
-    responses=[403, 404],
+    description="Send the organization's slug as `confirm`; another value is 422.",
+    responses=[403, 404, 422],
 )
 def delete_org(org_id: int, data: OrgDelete) -> tuple[str, int]:
     services.delete(actor=_member(org_id), data=data)

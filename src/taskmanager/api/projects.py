@@ -109,8 +109,9 @@ def update_project(project_id: int, data: ProjectUpdate, condition: IfMatch) -> 
 @bp.output({}, status_code=204)
 @bp.doc(
     summary="Delete a project and its tasks (confirm with its name)",
-    description="Send the project's name as `confirm`, as the page asks for it typed back.",
-    responses=responses(403, 404, 412),
+    description="Send the project's name as `confirm`, as the page asks for it typed back; "
+    "another value is 422.",
+    responses=responses(403, 404, 412, 422),
 )
 def delete_project(project_id: int, data: ProjectDelete, condition: IfMatch) -> tuple[str, int]:
     me, project = _project(project_id)
@@ -128,7 +129,7 @@ def delete_project(project_id: int, data: ProjectDelete, condition: IfMatch) -> 
     description="Pages by `page` or by `cursor`, as `GET /tasks` does. Send "
     "`If-None-Match` with the ETag you read (a digest of the page): while the page is the "
     "same the answer is 304 with no body.",
-    responses=responses(304, 404, headers=["Link", "ETag"]),
+    responses=responses(304, 404, 422, headers=["Link", "ETag"]),
 )
 def list_tasks(project_id: int, query: ProjectTaskQuery) -> ResponseReturnValue:
     project = _project(project_id)[1]
@@ -150,7 +151,7 @@ def list_tasks(project_id: int, query: ProjectTaskQuery) -> ResponseReturnValue:
 @bp.output(TaskOut, status_code=201)
 @bp.doc(
     summary="Create a task",
-    responses=responses(403, 404, 409, status=201, headers=["ETag", "Location"]),
+    responses=responses(403, 404, 409, 422, status=201, headers=["ETag", "Location"]),
 )
 def create_task(project_id: int, data: TaskCreate) -> Any:
     me, project = _project(project_id)

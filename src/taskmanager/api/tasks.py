@@ -145,8 +145,9 @@ def _task(task_id: int) -> tuple[Membership, Task]:
     summary="Tasks across my organizations, filtered and sorted",
     description="Page with `page`, or with `cursor` (keyset: follow `next_cursor`). "
     "With a cursor `page` is null, `total` still counts every match, and Link "
-    "offers the first page and the next one.",
-    responses=responses(404, headers=["Link"]),
+    "offers the first page and the next one. A cursor this server did not issue for "
+    "this list and sort, or one sent with `page`, is 422.",
+    responses=responses(404, 422, headers=["Link"]),
 )
 def list_tasks(query: TaskQuery) -> ResponseReturnValue:
     user = who()
@@ -191,7 +192,7 @@ def get_task(task_id: int) -> Any:
 @bp.doc(
     summary="Change any subset of fields; move on the board with status + position",
     description="Send `If-Match` with the ETag you read: a stale one answers 412.",
-    responses=responses(403, 404, 409, 412, headers=["ETag"]),
+    responses=responses(403, 404, 409, 412, 422, headers=["ETag"]),
 )
 def update_task(task_id: int, data: TaskUpdate, condition: IfMatch) -> Any:
     me, task = _task(task_id)

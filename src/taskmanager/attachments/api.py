@@ -107,7 +107,7 @@ def list_attachments(task_id: int, query: PageQuery) -> Any:
     "then while reading), and one that would pass the plan's storage is 402 "
     "plan_limit_reached. An empty file is 400. Idempotency-Key is not honoured here: "
     "a retry uploads again.",
-    responses=responses(400, 402, 403, 404, 413, 415, status=201, headers=["Location"]),
+    responses=responses(400, 402, 403, 404, 413, 415, 422, status=201, headers=["Location"]),
 )
 def upload(task_id: int) -> Any:
     me, task = _task(task_id)

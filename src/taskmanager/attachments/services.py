@@ -31,7 +31,7 @@ from taskmanager.errors import Forbidden
 from taskmanager.errors import NotFound
 from taskmanager.errors import PayloadTooLarge
 from taskmanager.errors import PlanLimitReached
-from taskmanager.errors import ValidationFailed
+from taskmanager.errors import Unprocessable
 from taskmanager.extensions import db
 from taskmanager.orgs.models import Membership
 from taskmanager.orgs.models import Organization
@@ -175,7 +175,7 @@ class _Meter:
                 self.head += chunk[: HEAD_BYTES - len(self.head)]
             yield chunk
         if self.size == 0:
-            raise ValidationFailed(
+            raise Unprocessable(
                 "That file is empty. Choose a file with something in it.",
                 details={"file": "The file is empty."},
             )

@@ -62,7 +62,7 @@ def get_checklist(task_id: int) -> Any:
     description="At the end of the checklist, or at `position` (0 first). A checklist "
     "holds at most 100 items: one more is 409. The assignee must be a member of the "
     "task's organization (400 otherwise).",
-    responses=responses(400, 403, 404, 409, status=201, headers=["ETag", "Location"]),
+    responses=responses(400, 403, 404, 409, 422, status=201, headers=["ETag", "Location"]),
 )
 def add_item(task_id: int, data: ChecklistItemCreate) -> Any:
     me, task = _task(task_id)
@@ -91,7 +91,7 @@ def get_item(item_id: int) -> Any:
     description="Any subset of fields. `position` moves the item (0 first) and renumbers "
     "the others; null clears `assignee_id` or `due_on`. Send `If-Match` with the ETag "
     "you read: a stale one answers 412.",
-    responses=responses(400, 403, 404, 412, headers=["ETag"]),
+    responses=responses(400, 403, 404, 412, 422, headers=["ETag"]),
 )
 def update_item(item_id: int, data: ChecklistItemUpdate, condition: IfMatch) -> Any:
     me, item = _item(item_id)

@@ -8,30 +8,41 @@ from typing import Annotated
 from typing import ClassVar
 
 from pydantic import BaseModel
-from pydantic import ConfigDict
 from pydantic import Field
 from pydantic import StrictBool
 from pydantic import field_validator
 
 from taskmanager.accounts.schemas import UserRef
 from taskmanager.db import MAX_ID
+from taskmanager.schemas import DUE_YEARS
+from taskmanager.schemas import STRIPPED
+from taskmanager.schemas import In
 from taskmanager.schemas import JsonInteger
 from taskmanager.schemas import Out
+from taskmanager.schemas import not_null
+from taskmanager.schemas import refuses_null
 
 MAX_ITEMS = 100  # items on one task's checklist
 Id = Annotated[int, Field(ge=1, le=MAX_ID), JsonInteger]
 
 
-class ChecklistItemFields(BaseModel):
+class ChecklistItemFields(In):
     # Unknown fields are refused: task_id, organization_id or converted_task_id cannot
     # be set from outside.
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = STRIPPED
     field_messages: ClassVar[dict[str, str]] = {"title": "Name the checklist item."}
 
-    title: str | None = Field(default=None, min_length=1, max_length=200)
+    # An item cannot lose its title: null is refused, so the document does not offer it.
+    title: str | None = Field(
+        default=None, min_length=1, max_length=200, json_schema_extra=refuses_null
+    )
+
+    _title_not_null = field_validator("title", mode="before")(not_null)
     done: StrictBool | None = None
     assignee_id: Id | None = None
-    due_on: date | None = Field(default=None, description="A day, like 2026-05-31.")
+    due_on: Annotated[date, Field(json_schema_extra=DUE_YEARS)] | None = Field(
+        default=None, description="A day, like 2026-05-31."
+    )
     position: Annotated[int, Field(ge=0, le=MAX_ITEMS), JsonInteger] | None = Field(
         default=None, description="Where the item goes in the checklist, 0 first."
     )

@@ -25,6 +25,7 @@ from taskmanager.concurrency import check_version
 from taskmanager.duedates import END_OF_DAY
 from taskmanager.errors import Conflict
 from taskmanager.errors import NotFound
+from taskmanager.errors import Unprocessable
 from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import db
 from taskmanager.notifications import services as notify
@@ -69,7 +70,7 @@ def _assignee(organization_id: int, user_id: int | None) -> User | None:
     try:
         return tasks.assignee_in(organization_id, user_id)
     except ValidationFailed:
-        raise ValidationFailed(
+        raise Unprocessable(
             details={"assignee_id": "Pick a member of this organization, or nobody."}
         ) from None
 

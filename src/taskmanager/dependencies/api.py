@@ -61,7 +61,7 @@ def get_dependencies(task_id: int) -> Any:
     "would close a loop is 409; its message names the loop (“A” blocks “B” blocks “A”) "
     "and `details.loop` lists the task ids. An existing link, a task linked to itself "
     "(400), or more than 50 links one way are refused too.",
-    responses=responses(400, 403, 404, 409, status=201, headers=["Location"]),
+    responses=responses(400, 403, 404, 409, 422, status=201, headers=["Location"]),
 )
 def add_dependency(task_id: int, data: DependencyCreate) -> Any:
     me, task = _task(task_id)

@@ -19,7 +19,7 @@ from taskmanager.dependencies.models import TaskDependency
 from taskmanager.dependencies.schemas import MAX_LINKS
 from taskmanager.errors import Conflict
 from taskmanager.errors import NotFound
-from taskmanager.errors import ValidationFailed
+from taskmanager.errors import Unprocessable
 from taskmanager.extensions import db
 from taskmanager.orgs.models import Membership
 from taskmanager.orgs.models import Organization
@@ -83,7 +83,7 @@ def add_dependency(*, actor: Membership, blocker: Task, blocked: Task) -> TaskDe
     """Record that ``blocker`` blocks ``blocked`` (both of the actor's organization).
 
     Raises:
-        ValidationFailed: a task linked to itself.
+        Unprocessable: a task linked to itself (the path's task: 422 in the API).
         Conflict: the link exists, a task has MAX_LINKS links that way, or the link
             would close a loop (the message names it: "A blocks B blocks A").
     """
@@ -92,7 +92,7 @@ def add_dependency(*, actor: Membership, blocker: Task, blocked: Task) -> TaskDe
     if blocker.organization_id != organization_id or blocked.organization_id != organization_id:
         raise NotFound("No such task.")
     if blocker.id == blocked.id:
-        raise ValidationFailed(details={"blocked_by": "A task cannot wait for itself."})
+        raise Unprocessable(details={"blocked_by": "A task cannot wait for itself."})
     _serialise(organization_id)
     links = TaskDependency
     existing = db.session.scalar(

@@ -34,7 +34,7 @@ from taskmanager.tasks.schemas import TaskOut
     "with ana, due at the end of tomorrow in your profile's time zone. An unknown "
     "`@name` or an ambiguous one is a 400 naming it; an unknown `#label` is created "
     "for admins and owners and a 400 for others.",
-    responses=responses(403, 404, 409, status=201, headers=["ETag", "Location"]),
+    responses=responses(403, 404, 409, 422, status=201, headers=["ETag", "Location"]),
 )
 def quick_add(project_id: int, data: QuickAddIn) -> Any:
     me, project = orgs.access_with(user=caller(), model=Project, object_id=project_id)

@@ -19,6 +19,7 @@ from taskmanager.duedates import END_OF_DAY
 from taskmanager.entry import parser
 from taskmanager.entry.schemas import EXAMPLE
 from taskmanager.entry.schemas import QuickAddIn
+from taskmanager.errors import Unprocessable
 from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import db
 from taskmanager.orgs import services as orgs
@@ -50,7 +51,7 @@ def find_member(organization_id: int, typed: str, *, me: Membership) -> User:
     word (``@ana`` picks Ana over Anastasia).
 
     Raises:
-        ValidationFailed: nobody, or more than one member, matches.
+        Unprocessable: nobody, or more than one member, matches.
     """
     wanted = typed.lower()
     if wanted == "me":
@@ -61,13 +62,13 @@ def find_member(organization_id: int, typed: str, *, me: Membership) -> User:
     if len(found) == 1 or len(exact) == 1:
         return (exact or found)[0]
     if not found:
-        raise ValidationFailed(
+        raise Unprocessable(
             f"Nobody in this organization is called @{typed}.",
             details={"text": f"No member's name or email starts with “{typed}”; "
                      "check the spelling, or leave @ out to assign nobody."},
         )  # fmt: skip
     names = ", ".join(sorted(u.display_name for u in found)[:5])
-    raise ValidationFailed(
+    raise Unprocessable(
         f"@{typed} could be several people.",
         details={"text": f"“@{typed}” matches {names}: type more of the name or email."},
     )
@@ -84,7 +85,7 @@ def find_labels(actor: Membership, typed: list[str]) -> list[Label]:
     told which names are unknown, so a typo never makes a stray label.
 
     Raises:
-        ValidationFailed: unknown names, and the actor may not create labels.
+        Unprocessable: unknown names, and the actor may not create labels.
     """
     if not typed:
         return []
@@ -95,7 +96,7 @@ def find_labels(actor: Membership, typed: list[str]) -> list[Label]:
     missing = [name for name in typed if _normalized(name) not in by_name]
     if missing and not can(actor.role, Action.MANAGE_LABELS):
         shown = ", ".join(f"#{name}" for name in missing)
-        raise ValidationFailed(
+        raise Unprocessable(
             f"No label called {shown} in this organization.",
             details={"text": f"Pick an existing label instead of {shown}, or ask an admin "
                      "to add it (admins' quick-add creates new labels)."},
@@ -119,8 +120,10 @@ def quick_add(
     Raises:
         Forbidden: the actor may not write tasks.
         Conflict: the project is archived.
-        ValidationFailed: no title left, an unknown or ambiguous @name, an unknown
-            #label (for those who may not create labels).
+        Unprocessable: no title left, an unknown or ambiguous @name, an unknown
+            #label (for those who may not create labels), or a task the text describes
+            that breaks a task's rules (a title over 200 characters). The text's
+            grammar is not in the API's document, so each is 422 there.
     """
     require(actor.role, Action.WRITE_TASKS)
     tasks.require_open(project)
@@ -128,7 +131,7 @@ def quick_add(
     today = (now or datetime.now(UTC)).astimezone(zone).date()
     read = parser.parse(data.text, today=today)
     if not read.title:
-        raise ValidationFailed(
+        raise Unprocessable(
             "The task needs a title.",
             details={"text": f"Add a few words besides the tokens, like: {EXAMPLE}"},
         )
@@ -144,7 +147,11 @@ def quick_add(
         "assignee_id": assignee.id if assignee else None,
         "label_ids": [label.id for label in labels],
     }
-    return tasks.create_task(actor=actor, project=project, data=parse(TaskCreate, fields))
+    try:
+        task = parse(TaskCreate, fields)
+    except ValidationFailed as refused:
+        raise Unprocessable(refused.message, details=refused.details) from None
+    return tasks.create_task(actor=actor, project=project, data=task)
 
 
 def label_use(label: Label) -> int:

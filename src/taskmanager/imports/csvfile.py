@@ -6,7 +6,7 @@ import csv
 import io
 import re
 
-from taskmanager.errors import ValidationFailed
+from taskmanager.errors import Unprocessable
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV
 # Injection"): a task titled =HYPERLINK(...) would run on whoever opens the export.
@@ -17,16 +17,20 @@ MAX_ROWS = 50_000
 
 
 def read_csv(content: bytes) -> list[dict[str, str]]:
-    """The rows of an uploaded CSV. Raises ValidationFailed when it cannot be read."""
+    """The rows of an uploaded CSV.
+
+    Raises Unprocessable (422 in the API: the document can say "a file", not what is in
+    it) when the file cannot be read as a UTF-8 CSV with a title column.
+    """
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationFailed("Save the file as UTF-8 CSV and upload it again.") from None
+        raise Unprocessable("Save the file as UTF-8 CSV and upload it again.") from None
     if "\x00" in text:
         # Binary files (a spreadsheet saved as .xlsx, UTF-16) have NULs; the database
         # refuses them in text, and no CSV a person typed contains one.
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise ValidationFailed(
+        raise Unprocessable(
             f"Line {line} holds a NUL byte, so this is not a text CSV. Save the file as "
             "UTF-8 CSV and upload it again."
         )
@@ -34,7 +38,7 @@ def read_csv(content: bytes) -> list[dict[str, str]]:
     try:
         names = reader.fieldnames
         if not names or "title" not in [name.strip().lower() for name in names]:
-            raise ValidationFailed(
+            raise Unprocessable(
                 "The first line must name the columns, with at least 'title'. "
                 f"Recognised columns: {', '.join(COLUMNS)}."
             )
@@ -44,12 +48,12 @@ def read_csv(content: bytes) -> list[dict[str, str]]:
         ]
     except csv.Error as error:
         # A field over the csv module's size limit, say.
-        raise ValidationFailed(
+        raise Unprocessable(
             f"Line {reader.line_num + 1} cannot be read as CSV ({error}). Save the file as "
             "comma-separated values and upload it again."
         ) from None
     if len(rows) > MAX_ROWS:
-        raise ValidationFailed(f"Import at most {MAX_ROWS:,} rows at a time.")
+        raise Unprocessable(f"Import at most {MAX_ROWS:,} rows at a time.")
     return rows
 
 

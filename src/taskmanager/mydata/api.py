@@ -46,7 +46,11 @@ def export_status(export_id: int) -> Any:
 @bp.get("/me/export/<int:export_id>/archive")
 @bp.auth_required(bearer)
 @bp.output(Archive, description="The archive (JSON)")
-@bp.doc(summary="Download a finished export's archive", responses=responses(404))
+@bp.doc(
+    summary="Download a finished export's archive",
+    description="An export still being built is 409: poll its state first.",
+    responses=responses(404, 409),
+)
 def export_archive(export_id: int) -> Any:
     export = services.ready_export(user=who(), export_id=export_id)
     return Archive.model_validate(json.loads(export.archive or "{}"))
@@ -60,8 +64,9 @@ def export_archive(export_id: int) -> Any:
     summary="Delete your account (confirm with your password)",
     description="Your tasks, comments and history stay with your organizations, shown as "
     'written by "deleted user"; every session and token of yours stops working. The '
-    "last owner of an organization gets 409 naming it: transfer or delete it first.",
-    responses=responses(400, 409),
+    "last owner of an organization gets 409 naming it: transfer or delete it first. A "
+    "wrong password is 422.",
+    responses=responses(409, 422),
 )
 def delete_me(data: AccountDelete) -> tuple[str, int]:
     services.delete_account(user=caller(), password=data.password)

@@ -25,7 +25,7 @@ from taskmanager.accounts.models import user_roles
 from taskmanager.db import utcnow
 from taskmanager.errors import Conflict
 from taskmanager.errors import NotFound
-from taskmanager.errors import ValidationFailed
+from taskmanager.errors import Unprocessable
 from taskmanager.extensions import db
 from taskmanager.jobs import enqueue_after_commit
 from taskmanager.mydata import tokens
@@ -71,11 +71,12 @@ def ready_export(*, user: Someone, export_id: int) -> DataExport:
     """The user's own finished export.
 
     Raises:
-        NotFound: someone else's export, one not built yet, or an expired one.
+        NotFound: someone else's export, or an expired one.
+        Conflict: one not built yet (it exists: its state says when it is done).
     """
     export = get_export(user=user, export_id=export_id)
     if export.state != "done" or export.archive is None:
-        raise NotFound("This export is not ready yet.")
+        raise Conflict("This export is not ready yet; you will get an email when it is.")
     if export.expires_at is not None and export.expires_at < utcnow():
         raise NotFound("This export has expired; ask for a new one.")
     return export
@@ -85,7 +86,8 @@ def export_for_token(*, user: User, token: str) -> DataExport:
     """The export a link names, if the link is genuine, unexpired and ``user``'s own.
 
     Raises:
-        NotFound: a forged, expired or someone else's link, or an export not ready.
+        NotFound: a forged, expired or someone else's link.
+        Conflict: an export not ready yet.
     """
     claims = tokens.read(token)
     if claims.get("user") != user.id:
@@ -118,11 +120,11 @@ def delete_account(*, user: User, password: str) -> None:
     wipes the row down to a "deleted user" tombstone.
 
     Raises:
-        ValidationFailed: the password is wrong.
+        Unprocessable: the password is wrong.
         Conflict: they are the last owner of an organization (the message names it).
     """
     if not password or not verify_and_update_password(password, user):
-        raise ValidationFailed(details={"password": "That is not your password."})
+        raise Unprocessable(details={"password": "That is not your password."})
     blocking = last_owner_of(user)
     if blocking:
         names = ", ".join(org.name for org in blocking)

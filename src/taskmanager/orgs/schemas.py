@@ -11,6 +11,8 @@ from pydantic import field_validator
 
 from taskmanager.accounts.schemas import UserRef
 from taskmanager.policy import Role
+from taskmanager.schemas import NUL
+from taskmanager.schemas import WHITE_SPACE
 from taskmanager.schemas import In
 from taskmanager.schemas import Out
 
@@ -56,7 +58,9 @@ class InvitationOut(Out):
 
 
 # Something, an @, something with a dot: enough to catch a typo; the email proves the rest.
-ADDRESS = re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]+$")
+# Spelled out, not \s: Python's \s and JavaScript's (the document's) differ on U+0085.
+_PART = rf"[^@{WHITE_SPACE}{NUL}]+"
+ADDRESS = re.compile(rf"^{_PART}@{_PART}\.{_PART}$")
 
 
 class InvitationIn(In):

@@ -32,6 +32,7 @@ from taskmanager.accounts.models import User
 from taskmanager.activity import services as activity
 from taskmanager.errors import Conflict
 from taskmanager.errors import NotFound
+from taskmanager.errors import Unprocessable
 from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import db
 from taskmanager.orgs.models import Membership
@@ -194,7 +195,7 @@ def delete(*, actor: Membership, data: OrgDelete) -> None:
     require(actor.role, Action.MANAGE_ORGANIZATION)
     org = actor.organization
     if data.confirm.strip() != org.slug:
-        raise ValidationFailed(
+        raise Unprocessable(
             f'Type the organization\'s identifier "{org.slug}" to confirm.',
             details={"confirm": f'Type "{org.slug}" exactly.'},
         )

@@ -6,10 +6,13 @@ from datetime import datetime
 from typing import ClassVar
 
 from pydantic import Field
+from pydantic import field_validator
 
 from taskmanager.schemas import In
 from taskmanager.schemas import Out
 from taskmanager.schemas import PageQuery
+from taskmanager.schemas import not_null
+from taskmanager.schemas import refuses_null
 
 
 class ProjectRef(Out):
@@ -38,7 +41,12 @@ class ProjectIn(In):
 
 class ProjectUpdate(In):
     field_messages: ClassVar[dict[str, str]] = ProjectIn.field_messages
-    name: str | None = Field(default=None, min_length=1, max_length=120)
+    # A project cannot lose its name: null is refused, so the document does not offer it.
+    name: str | None = Field(
+        default=None, min_length=1, max_length=120, json_schema_extra=refuses_null
+    )
+
+    _name_not_null = field_validator("name", mode="before")(not_null)
     description: str | None = Field(default=None, max_length=5000)
     archived: bool | None = Field(default=None, strict=True)
 

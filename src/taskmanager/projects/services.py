@@ -12,6 +12,7 @@ from taskmanager.billing.usage import require_room
 from taskmanager.concurrency import check_version
 from taskmanager.errors import Conflict
 from taskmanager.errors import NotFound
+from taskmanager.errors import Unprocessable
 from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import db
 from taskmanager.orgs.models import Membership
@@ -107,12 +108,12 @@ def delete_project(
     """Delete a project with its tasks, once its name is typed back.
 
     Raises:
-        ValidationFailed: the typed name is not the project's.
+        Unprocessable: the typed name is not the project's.
         StaleVersion: ``expected_version`` is not the project's current version.
     """
     require(actor.role, Action.MANAGE_PROJECTS)
     if data.confirm.strip() != project.name:
-        raise ValidationFailed(
+        raise Unprocessable(
             f'Type the project name "{project.name}" to confirm.',
             details={"confirm": f'Type "{project.name}" exactly.'},
         )

@@ -69,7 +69,7 @@ def list_views(project_id: int) -> Any:
 @bp.output(SavedViewOut, status_code=201)
 @bp.doc(
     summary="Save a view of a project (shared: members and up)",
-    responses=responses(403, 404, status=201, headers=["ETag", "Location"]),
+    responses=responses(403, 404, 422, status=201, headers=["ETag", "Location"]),
 )
 def create_view(project_id: int, data: SavedViewIn) -> Any:
     me, project = orgs.access_with(user=caller(), model=Project, object_id=project_id)

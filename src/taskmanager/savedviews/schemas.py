@@ -10,10 +10,13 @@ from typing import Literal
 from pydantic import BaseModel
 from pydantic import Field
 from pydantic import ValidationError
+from pydantic import field_validator
 
 from taskmanager.accounts.schemas import UserRef
 from taskmanager.schemas import In
 from taskmanager.schemas import Out
+from taskmanager.schemas import not_null
+from taskmanager.schemas import refuses_null
 from taskmanager.tasks.schemas import TaskFilterFields
 
 Layout = Literal["list", "board"]
@@ -73,10 +76,15 @@ class SavedViewUpdate(In):
 
     field_messages: ClassVar[dict[str, str]] = {"name": "Give the view a name."}
 
-    name: str | None = Field(default=None, min_length=1, max_length=80)
+    # A view cannot lose its name: null is refused, so the document does not offer it.
+    name: str | None = Field(
+        default=None, min_length=1, max_length=80, json_schema_extra=refuses_null
+    )
     shared: bool | None = None
     layout: Layout | None = None
     filters: ViewFilters | None = None
+
+    _name_not_null = field_validator("name", mode="before")(not_null)
 
 
 class SavedViewOut(Out):

@@ -21,6 +21,7 @@ from taskmanager.activity import services as activity
 from taskmanager.concurrency import check_version
 from taskmanager.errors import Forbidden
 from taskmanager.errors import NotFound
+from taskmanager.errors import Unprocessable
 from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import db
 from taskmanager.orgs.models import Membership
@@ -99,7 +100,7 @@ def create_view(*, actor: Membership, project: Project, data: SavedViewIn) -> Sa
         )
     )
     if (kept or 0) >= MAX_VIEWS_PER_PROJECT:
-        raise ValidationFailed(
+        raise Unprocessable(
             f"You keep {MAX_VIEWS_PER_PROJECT} views of this project already: delete one first.",
             details={"name": "Too many views of this project."},
         )

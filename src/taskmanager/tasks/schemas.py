@@ -13,7 +13,6 @@ from typing import ClassVar
 from pydantic import AwareDatetime
 from pydantic import BaseModel
 from pydantic import BeforeValidator
-from pydantic import ConfigDict
 from pydantic import Field
 from pydantic import field_validator
 
@@ -22,28 +21,46 @@ from taskmanager.db import MAX_ID
 from taskmanager.projects.schemas import LabelOut
 from taskmanager.projects.schemas import ProjectRef
 from taskmanager.recurrence.schemas import RecurrenceOut
+from taskmanager.schemas import DUE_YEARS
+from taskmanager.schemas import STRIPPED
+from taskmanager.schemas import In
 from taskmanager.schemas import Iso8601
 from taskmanager.schemas import JsonInteger
 from taskmanager.schemas import Out
 from taskmanager.schemas import Page
 from taskmanager.schemas import PageQuery
+from taskmanager.schemas import not_null
+from taskmanager.schemas import refuses_null
 from taskmanager.tasks.models import Priority
 from taskmanager.tasks.models import Status
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID), JsonInteger]
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# 1 to MAX_ID (2147483647) in digits, exactly: the document says which ids can exist.
+ID_DIGITS = (
+    "[1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}"
+    "|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]"
+    "|214748364[0-7]"
+)
 
 
-class TaskFields(BaseModel):
+class TaskFields(In):
     # Unknown fields are refused: organization_id, created_by or version cannot sneak in.
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = STRIPPED
     field_messages: ClassVar[dict[str, str]] = {"title": "Give the task a title."}
 
-    title: str | None = Field(default=None, min_length=1, max_length=200)
+    # A task cannot lose its title: null is refused, so the document does not offer it.
+    title: str | None = Field(
+        default=None, min_length=1, max_length=200, json_schema_extra=refuses_null
+    )
+
+    _title_not_null = field_validator("title", mode="before")(not_null)
     description: str | None = Field(default=None, max_length=20_000)
     status: Status | None = None
     priority: Priority | None = None
-    due_at: Annotated[AwareDatetime | None, Iso8601] = None
+    due_at: Annotated[
+        Annotated[AwareDatetime, Field(json_schema_extra=DUE_YEARS)] | None, Iso8601
+    ] = None
     assignee_id: Id | None = None
     label_ids: list[Id] | None = Field(default=None, max_length=20)
     position: Annotated[int, Field(ge=0, le=1_000_000), JsonInteger] | None = None
@@ -75,14 +92,14 @@ def _day_or_moment(value: Any) -> Any:
 DayOrMoment = Annotated[datetime | date | None, BeforeValidator(_day_or_moment), Iso8601]
 
 
-class TaskFilterFields(BaseModel):
+class TaskFilterFields(In):
     """What a task list may be filtered and sorted by: the list page's query string
     and the API's, read by ``listing.filters_from``."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = STRIPPED
 
     assignee: str | None = Field(
-        default=None, pattern=r"^(me|none|[1-9][0-9]{0,9})$", description="me, none or a user id"
+        default=None, pattern=rf"^(me|none|{ID_DIGITS})$", description="me, none or a user id"
     )
     status: Status | None = None
     label: int | None = Field(default=None, ge=1, le=MAX_ID)
@@ -127,8 +144,8 @@ class TaskFilterFields(BaseModel):
             raise ValueError("Pick a date between the years 1 and 9999 in UTC.") from None
 
 
-class CommentFields(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class CommentFields(In):
+    model_config = STRIPPED
     field_messages: ClassVar[dict[str, str]] = {"body": "Write something to comment."}
 
     body: str = Field(min_length=1, max_length=10_000)

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement
 from sqlalchemy import Select
+from sqlalchemy import bindparam
 from sqlalchemy import false
 from sqlalchemy import func
 from sqlalchemy import literal_column
@@ -72,7 +73,7 @@ def _fts5_rows(table: str, found: list[str]) -> Select[Any]:
     return (
         select(literal_column("rowid"))
         .select_from(text(table))
-        .where(text(f"{table} MATCH :words").bindparams(words=_fts5_query(found)))
+        .where(literal_column(table).op("MATCH")(bindparam("words", _fts5_query(found))))
     )
 
 

@@ -22,6 +22,7 @@ from taskmanager.dependencies import notices as dependency_notices
 from taskmanager.errors import Conflict
 from taskmanager.errors import Forbidden
 from taskmanager.errors import NotFound
+from taskmanager.errors import Unprocessable
 from taskmanager.errors import ValidationFailed
 from taskmanager.extensions import db
 from taskmanager.notifications import services as notify
@@ -62,7 +63,7 @@ def assignee_in(organization_id: int, user_id: int | None) -> User | None:
         )
     )
     if membership is None:
-        raise ValidationFailed(
+        raise Unprocessable(
             details={"assignee_id": "Assign the task to a member of this organization."}
         )
     return membership.user
@@ -78,7 +79,7 @@ def labels_in(organization_id: int, label_ids: list[int]) -> list[Label]:
         )
     )
     if len(labels) != len(wanted):
-        raise ValidationFailed(details={"label_ids": "Use labels of this organization."})
+        raise Unprocessable(details={"label_ids": "Use labels of this organization."})
     return labels
 
 
@@ -106,7 +107,7 @@ def build_task(
 
     Raises:
         Conflict: the project is archived.
-        ValidationFailed: an assignee or label from outside the organization.
+        Unprocessable: an assignee or label from outside the organization.
     """
     require_open(project)
     status = (data.status or Status.TODO).value
@@ -208,7 +209,7 @@ def update_task(
 
     Raises:
         StaleVersion: ``expected_version`` is not the task's current version.
-        ValidationFailed: an assignee or label from outside the organization.
+        Unprocessable: an assignee or label from outside the organization.
     """
     require(actor.role, Action.WRITE_TASKS)
     check_version(task, expected_version, noun="task")

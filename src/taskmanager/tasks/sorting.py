@@ -26,7 +26,7 @@ from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import tuple_
 
-from taskmanager.errors import ValidationFailed
+from taskmanager.errors import Unprocessable
 from taskmanager.tasks.models import Priority
 from taskmanager.tasks.models import Task
 
@@ -111,7 +111,7 @@ def after(sort: str, position: Sequence[object]) -> ColumnElement[bool]:
     """A WHERE clause true for the tasks that come after ``position`` in ``sort``.
 
     Raises:
-        ValidationFailed: ``position`` is not a position in this sort.
+        Unprocessable: ``position`` is not a position in this sort.
     """
     keys = keys_of(sort)
     values = load(keys, position)
@@ -133,11 +133,11 @@ def after(sort: str, position: Sequence[object]) -> ColumnElement[bool]:
 
 def load(keys: Sequence[Key], position: Sequence[object]) -> list[Any]:
     if not isinstance(position, list | tuple) or len(position) != len(keys):
-        raise ValidationFailed(details={"cursor": "This cursor does not fit the sort order."})
+        raise Unprocessable(details={"cursor": "This cursor does not fit the sort order."})
     try:
         return [key.load(value) for key, value in zip(keys, position, strict=True)]
     except ValueError as error:
-        raise ValidationFailed(
+        raise Unprocessable(
             details={"cursor": f"This cursor does not fit the sort order ({error})."}
         ) from None
 

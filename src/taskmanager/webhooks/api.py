@@ -67,8 +67,8 @@ def list_webhooks(org_id: int, query: PageQuery) -> ResponseReturnValue:
 @bp.doc(
     summary="Add a webhook (owners and admins); the answer holds the secret, once",
     description=SIGNING + " The URL must be public HTTPS: private, loopback, link-local "
-    "and reserved addresses are refused (400).",
-    responses=responses(403, 404, 409, status=201, headers=["ETag", "Location"]),
+    "and reserved addresses, and hosts that do not resolve, are refused (422).",
+    responses=responses(403, 404, 409, 422, status=201, headers=["ETag", "Location"]),
 )
 def create_webhook(org_id: int, data: WebhookIn) -> Any:
     me = orgs.access(user=caller(), org_id=org_id)
@@ -93,7 +93,7 @@ def get_webhook(endpoint_id: int) -> Any:
 @bp.output(WebhookOut)
 @bp.doc(
     summary="Change a webhook; `active: true` enables a disabled one",
-    responses=responses(403, 404, 412, headers=["ETag"]),
+    responses=responses(403, 404, 412, 422, headers=["ETag"]),
 )
 def update_webhook(endpoint_id: int, data: WebhookUpdate, condition: IfMatch) -> Any:
     me, endpoint = _endpoint(endpoint_id)

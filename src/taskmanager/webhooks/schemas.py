@@ -6,12 +6,20 @@ from datetime import datetime
 from typing import ClassVar
 from typing import Literal
 
+from pydantic import ConfigDict
 from pydantic import Field
 from pydantic import field_validator
+from pydantic.config import JsonDict
 
+from taskmanager.schemas import NUL
+from taskmanager.schemas import WHITE_SPACE
 from taskmanager.schemas import In
 from taskmanager.schemas import Out
 from taskmanager.schemas import PageQuery
+
+# The document states the shape of a target; the rest (the host resolves, to a public
+# address; http:// only where private targets are allowed) is checked on save, 422.
+URL_SHAPE: JsonDict = {"pattern": rf"^[{WHITE_SPACE}]*https?://[^/?#\s{NUL}]+[^{NUL}]*$"}
 
 EventType = Literal[
     "task.created", "task.updated", "task.deleted", "comment.created", "member.joined"
@@ -31,7 +39,7 @@ class WebhookIn(In):
         "url": "Enter the HTTPS URL that should receive the events."
     }
 
-    url: str = Field(min_length=1, max_length=2000)
+    url: str = Field(min_length=1, max_length=2000, json_schema_extra=URL_SHAPE)
     description: str = Field(default="", max_length=200)
     # minItems documented; the validator says it in words ("Choose at least one event.").
     events: list[EventType] = Field(max_length=5, json_schema_extra={"minItems": 1})
@@ -44,15 +52,23 @@ class WebhookUpdate(In):
 
     field_messages: ClassVar[dict[str, str]] = WebhookIn.field_messages
 
-    url: str | None = Field(default=None, min_length=1, max_length=2000)
+    url: str | None = Field(
+        default=None, min_length=1, max_length=2000, json_schema_extra=URL_SHAPE
+    )
     description: str | None = Field(default=None, max_length=200)
-    events: list[EventType] | None = Field(default=None, max_length=5)
+    events: list[EventType] | None = Field(
+        default=None, max_length=5, json_schema_extra={"minItems": 1}
+    )
     active: bool | None = Field(default=None, strict=True)
 
     _some_events = field_validator("events")(_some_events)
 
 
 class WebhookOut(Out):
+    # Read from the model's previous_secret_expires_at, written as secret_rotating_until:
+    # the document shows what is written.
+    model_config = ConfigDict(from_attributes=True, json_schema_mode_override="serialization")
+
     id: int
     url: str
     description: str

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from taskmanager.config import is_production
-from taskmanager.errors import ValidationFailed
+from taskmanager.errors import Unprocessable
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 MAX_URL = 2000
@@ -46,15 +46,17 @@ def private_allowed(config: Mapping[str, Any]) -> bool:
     return (not is_production(config)) if setting is None else bool(setting)
 
 
-def _refuse(message: str) -> ValidationFailed:
-    return ValidationFailed(details={"url": message})
+def _refuse(message: str) -> Unprocessable:
+    # 422 in the API: the document says "https://...", not which hosts resolve, which
+    # are private, or that this server takes http:// only when private targets are.
+    return Unprocessable(details={"url": message})
 
 
 def parse(url: str, *, allow_private: bool) -> Target:
     """The URL's parts, if it can be a webhook target at all (nothing resolved yet).
 
     Raises:
-        ValidationFailed: not an absolute https URL (http too when private targets
+        Unprocessable: not an absolute https URL (http too when private targets
             are allowed), credentials in it, or no host.
     """
     if len(url) > MAX_URL:
@@ -88,7 +90,7 @@ def resolve(target: Target, *, allow_private: bool) -> list[str]:
     """Every address the target's host resolves to, all of them public unless allowed.
 
     Raises:
-        ValidationFailed: the host does not resolve, or one of its addresses is
+        Unprocessable: the host does not resolve, or one of its addresses is
             private, loopback, link-local or reserved.
     """
     try:
