@@ -50,18 +50,23 @@ def test_the_zone_defaults_to_the_setter_s(app, team, api_as, make_user):
     assert put.json["due_at"] is not None  # the rule's first day, at the end of it
 
 
-def test_bad_rules_and_zones_are_400_saying_what_works(team, api_as):
+def test_bad_rules_and_zones_are_refused_saying_what_works(team, api_as):
+    # 400: the body breaks the document; 422: it fits, and a rule the document cannot
+    # state (the RRULE grammar, the zones this server knows) refuses it.
     api = api_as(team.people["member"])
     path = f"/tasks/{team.task.id}/recurrence"
-    for body, field, words in [
-        ({"rule": "FREQ=SECONDLY"}, "rule", "FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY"),
-        ({"rule": "FREQ=DAILY;INTERVAL=9999"}, "rule", "from 1 to 365"),
-        ({"rule": "FREQ=DAILY", "timezone": "Mars/Olympus"}, "timezone", "IANA"),
-        ({"rule": "FREQ=DAILY", "until": "x"}, "until", ""),
-        ({"rule": ""}, "rule", ""),
+    for body, status, field, words in [
+        ({"rule": "FREQ=SECONDLY"}, 422, "rule", "FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY"),
+        ({"rule": "FREQ=DAILY;INTERVAL=9999"}, 422, "rule", "from 1 to 365"),
+        ({"rule": "0"}, 422, "rule", "FREQ"),
+        ({"rule": "FREQ=DAILY", "timezone": "Mars/Olympus"}, 422, "timezone", "IANA"),
+        ({"rule": "FREQ=DAILY", "timezone": "not a zone!"}, 422, "timezone", "IANA"),
+        ({"rule": "FREQ=DAILY", "until": "x"}, 400, "until", ""),
+        ({"rule": ""}, 400, "rule", ""),
+        ({"rule": "   "}, 400, "rule", ""),
     ]:
         refused = api.request("PUT", path, json=body)
-        assert refused.status_code == 400, (body, refused.json)
+        assert refused.status_code == status, (body, refused.json)
         assert refused.json["error"] == "validation_error"
         assert words in str(refused.json["details"][field]), refused.json
     assert api.get(f"/tasks/{team.task.id}").json["recurrence"] is None

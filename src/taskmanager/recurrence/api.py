@@ -46,7 +46,7 @@ def _task(task_id: int) -> Any:
     "and now), and the rule moves to it. A task without a due date is given the rule's "
     "first day from today. A done task is 409; a rule outside the subset is 400 and says "
     "what works; a stale `If-Match` is 412.",
-    responses=responses(400, 403, 404, 409, 412, headers=["ETag"]),
+    responses=responses(400, 403, 404, 409, 412, 422, headers=["ETag"]),
 )
 def set_recurrence(task_id: int, data: RecurrenceSet, condition: IfMatch) -> Any:
     me, task = _task(task_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from typing import Any
 from typing import ClassVar
 from typing import Literal
 
@@ -11,7 +12,10 @@ from pydantic import BaseModel
 from pydantic import ConfigDict
 from pydantic import Field
 
+from taskmanager.accounts.schemas import ZONE_SHAPE
 from taskmanager.accounts.schemas import time_zones
+from taskmanager.schemas import STRIPPED
+from taskmanager.schemas import input_rules
 
 
 def _known_zone(value: str) -> str:
@@ -23,16 +27,17 @@ def _known_zone(value: str) -> str:
 Zone = Annotated[str, Field(max_length=64), AfterValidator(_known_zone)]
 
 
+def _document(schema: dict[str, Any]) -> None:
+    input_rules(schema)
+    schema["example"] = {"rule": "FREQ=WEEKLY;BYDAY=MO,WE", "timezone": "Europe/Berlin"}
+
+
 class RecurrenceSet(BaseModel):
     """A rule as iCalendar RRULE text, and the zone it is expanded in."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        str_strip_whitespace=True,
-        json_schema_extra={
-            "example": {"rule": "FREQ=WEEKLY;BYDAY=MO,WE", "timezone": "Europe/Berlin"}
-        },
-    )
+    # The document states the text's shape (STRIPPED's rules); the rule's grammar and
+    # the zone's existence are the service's, answered 422 (docs/api.md §2).
+    model_config = STRIPPED | ConfigDict(json_schema_extra=_document)
 
     rule: str = Field(
         min_length=1,
@@ -42,11 +47,12 @@ class RecurrenceSet(BaseModel):
         "COUNT (1-1000) or UNTIL (a day, 20271231). A weekly rule without BYDAY repeats on "
         "the due date's weekday, a monthly one without BYMONTHDAY on its day.",
     )
-    timezone: Zone | None = Field(
+    timezone: Annotated[str, Field(json_schema_extra={"pattern": ZONE_SHAPE})] | None = Field(
         default=None,
+        max_length=64,
         description="The IANA zone the rule is expanded in (wall-clock times are kept across "
         "daylight-saving changes). Default: the zone already set for this task's series, "
-        "else yours (`GET /me`).",
+        "else yours (`GET /me`). One this server does not know is 422.",
     )
 
 

@@ -17,12 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from taskmanager import duedates
+from taskmanager.accounts.schemas import time_zones
 from taskmanager.activity import services as activity
 from taskmanager.concurrency import check_version
 from taskmanager.db import utcnow
 from taskmanager.errors import Conflict
 from taskmanager.errors import NotFound
-from taskmanager.errors import ValidationFailed
+from taskmanager.errors import Unprocessable
 from taskmanager.extensions import db
 from taskmanager.orgs.models import Membership
 from taskmanager.policy import Action
@@ -58,7 +59,7 @@ def _start(rule: rules.Rule, task: Task, zone: ZoneInfo, now: datetime) -> datet
     today = datetime.combine(rules.local(now, zone).date(), duedates.END_OF_DAY)
     first = rules.first_from(rule.completed_for(today), start=today)
     if first is None:
-        raise ValidationFailed(details={"rule": "This rule has no day from today on: check UNTIL."})
+        raise Unprocessable(details={"rule": "This rule has no day from today on: check UNTIL."})
     return first
 
 
@@ -95,8 +96,8 @@ def set_recurrence(
         Forbidden: a viewer.
         StaleVersion: ``expected_version`` is not the task's current version.
         Conflict: the task is done (repeat its open occurrence instead).
-        ValidationFailed: a rule outside the supported subset (the message says what
-            works), or one that ends before the task is due.
+        Unprocessable: a rule outside the supported subset (the message says what
+            works), one that ends before the task is due, or an unknown time zone.
     """
     require(actor.role, Action.WRITE_TASKS)
     check_version(task, expected_version, noun="task")
@@ -107,16 +108,18 @@ def set_recurrence(
     try:
         rule = rules.parse(data.rule)
     except rules.RuleError as error:
-        raise ValidationFailed(details={"rule": str(error)}) from None
+        raise Unprocessable(details={"rule": str(error)}) from None
+    if data.timezone is not None and data.timezone not in time_zones():
+        raise Unprocessable(
+            details={"timezone": "Pick a time zone from the IANA list, like Europe/Berlin."}
+        )
     series = series_of(task)
     zone_name = data.timezone or (series.timezone if series else None) or actor.user.time_zone
     zone = ZoneInfo(zone_name or "UTC")
     start = _start(rule, task, zone, now or utcnow())
     rule = rule.completed_for(start)
     if rule.until is not None and rule.until < start.date():
-        raise ValidationFailed(
-            details={"rule": "UNTIL is before the task is due: pick a later day."}
-        )
+        raise Unprocessable(details={"rule": "UNTIL is before the task is due: pick a later day."})
     changes: dict[str, list[Any]] = {}
     old_rule, old_zone = (series.rule, series.timezone) if series else (None, None)
     if (old_rule, old_zone) == (rule.text(), zone.key):
