@@ -75,3 +75,22 @@ def test_another_users_shape_holds_their_own_organizations(team, api_as, other_t
     theirs = api_as(other_team.owner).get("/tasks?per_page=50").json["items"]
     assert {t["organization_id"] for t in mine} == {team.org.id}
     assert {t["organization_id"] for t in theirs} == {other_team.org.id}
+
+
+def test_past_the_count_cap_the_total_says_at_least(team, api_as, as_user, spread, monkeypatch):
+    # The cap bounds what a page costs at any size (bench P6); a cursor still walks past it.
+    monkeypatch.setattr(paging, "COUNT_CAP", 2)
+    api = api_as(team.people["member"])
+    first = api.get(f"/projects/{team.project.id}/tasks?per_page=1").json
+    assert (first["total"], first["total_exact"], first["pages"]) == (2, False, 2)
+    seen, cursor = [t["title"] for t in first["items"]], first["next_cursor"]
+    while cursor:
+        page = api.get(f"/projects/{team.project.id}/tasks?per_page=1&cursor={cursor}").json
+        assert page["total_exact"] is False
+        seen += [t["title"] for t in page["items"]]
+        cursor = page["next_cursor"]
+    assert len(seen) == 4
+    narrow = api.get(f"/projects/{team.project.id}/tasks?status=done").json
+    assert (narrow["total"], narrow["total_exact"]) == (1, True)
+    listed = as_user(team.people["member"]).get(f"/o/{team.org.slug}/projects/{team.project.id}")
+    assert "2+ tasks" in listed.get_data(as_text=True)

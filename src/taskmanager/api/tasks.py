@@ -126,10 +126,12 @@ def task_response(task: Task, status: int = 200) -> tuple[TaskOut, int, dict[str
 
 def task_page(page: listing.Page, query: ProjectTaskQuery) -> ResponseReturnValue:
     """A page listed with ``rows=True`` (rows of ``reading.COLUMNS``) as the API shows it."""
-    return cursor_page_of(
+    body, status, headers = cursor_page_of(
         reading.tasks_out(page.items, who().id), query=query, total=page.total, page=page.page,
         per_page=page.per_page, next_after=page.next_after,
     )  # fmt: skip
+    body["total_exact"] = page.total_exact
+    return body, status, headers
 
 
 def _task(task_id: int) -> tuple[Membership, Task]:

@@ -139,4 +139,5 @@ def my_tasks(query: PageQuery) -> ResponseReturnValue:
         tasks_out(page.items), total=page.total, page=query.page, per_page=page.per_page
     )
     body["next_cursor"] = None
+    body["total_exact"] = page.total_exact
     return body, status, headers

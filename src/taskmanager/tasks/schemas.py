@@ -212,6 +212,11 @@ class TaskPage(Page[TaskOut]):
         description="Pass as `cursor` (same filters and sort) for the next page; null on "
         "the last page."
     )
+    total_exact: bool = Field(
+        default=True,
+        description="False when more than 10,000 tasks match: `total` is then 10,000 (at "
+        "least that many) and `pages` counts those; follow `next_cursor` past them.",
+    )
 
 
 class ProjectTaskQuery(PageQuery, TaskFilterFields):
