@@ -35,6 +35,14 @@ def test_the_simple_form_makes_a_task_repeat_and_the_mark_shows_everywhere(app, 
         assert "data-repeats>↻" in shown.get_data(as_text=True), view
 
 
+def test_an_unknown_zone_is_refused_on_the_page_as_in_the_api(app, team, as_user):
+    client = as_user(team.people["member"])
+    sent = {"freq": "DAILY", "interval": "1", "timezone": "Mars/Olympus"}
+    answer = post(client, f"{url(team, team.task.id)}/recurrence", sent)
+    assert answer.status_code == 422
+    assert "Pick a time zone from the IANA list" in answer.get_data(as_text=True)
+
+
 def test_a_refused_rule_shows_the_page_again_with_the_reason(app, team, as_user):
     client = as_user(team.people["member"])
     answer = post(
