@@ -42,7 +42,10 @@ def test_a_team_lead_organizes_work_on_the_board_and_discusses_it(page, live_ser
     page.get_by_role("link", name="Board", exact=True).click()
     card = page.locator("article", has_text="Design the fins")
     expect(column(page, "To do").locator("article")).to_have_count(2)
-    card.drag_to(column(page, "In progress"))
+    # The drop moves the card at once and saves in the background; reload only
+    # once the save has answered, or the reload can cancel it.
+    with page.expect_response(lambda r: "/move" in r.url and r.status == 200):
+        card.drag_to(column(page, "In progress"))
     expect(
         column(page, "In progress").locator("article", has_text="Design the fins")
     ).to_be_visible()
