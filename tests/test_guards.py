@@ -111,12 +111,11 @@ def test_nul_in_the_sign_in_form_is_a_400_page(client):
 
 
 def test_nul_on_sqlite_search_is_a_400(tmp_path):
-    from flask_migrate import upgrade
-
     from tests.factories import make_org
     from tests.factories import make_project
     from tests.factories import make_user
     from tests.factories import sign_in as factory_sign_in
+    from tests.support.sqlite_app import migrate
 
     app = create_app(
         {
@@ -125,8 +124,7 @@ def test_nul_on_sqlite_search_is_a_400(tmp_path):
             "DATABASE_URL": f"sqlite:///{tmp_path}/tm.sqlite3",
         }
     )
-    with app.app_context():
-        upgrade()
+    migrate(app)
     user = make_user(app)
     org = make_org(app, user)
     project = make_project(app, org)

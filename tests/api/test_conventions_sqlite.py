@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import update
 
 from taskmanager import create_app
@@ -13,6 +12,7 @@ from taskmanager.extensions import db
 from tests.api.conftest import Api
 from tests.api.conftest import sign_in
 from tests.factories import make_user
+from tests.support.sqlite_app import migrate
 
 pytestmark = pytest.mark.sqlite
 
@@ -31,8 +31,7 @@ def sqlite_app(request, tmp_path):
             "API_WRITE_RATE_LIMIT": write_limit,
         }
     )
-    with app.app_context():
-        upgrade()
+    migrate(app)
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -4,12 +4,12 @@ from concurrent.futures import ThreadPoolExecutor
 from threading import Barrier
 
 import pytest
-from flask_migrate import upgrade
 
 from taskmanager import create_app
 from taskmanager.extensions import db
 from tests.api.conftest import sign_in
 from tests.factories import make_user
+from tests.support.sqlite_app import migrate
 
 PARALLEL = 8
 
@@ -45,8 +45,7 @@ def test_parallel_refreshes_give_one_pair_on_sqlite(tmp_path):
             "OUTBOX_DIR": str(tmp_path / "outbox"),
         }
     )
-    with app.app_context():
-        upgrade()
+    migrate(app)
     try:
         user = make_user(app)
         pair = sign_in(app.test_client(), user)

@@ -1,7 +1,6 @@
 """The same search on the embedded default (SQLite, FTS5): prefixes, comments, syntax."""
 
 import pytest
-from flask_migrate import upgrade
 
 from taskmanager import create_app
 from taskmanager.extensions import db
@@ -12,12 +11,17 @@ from tests.factories import make_user
 from tests.factories import sign_in
 from tests.support.content import add_comment
 from tests.support.content import make_view
+from tests.support.sqlite_app import migrate
 
 pytestmark = pytest.mark.sqlite
 
 
-@pytest.fixture
-def sqlite_world(tmp_path):
+# One world for the module: its tests search and read it (the last adds a saved view,
+# which no other test's answer depends on). A fresh app per case cost each of the
+# dozen cases seconds of setup.
+@pytest.fixture(scope="module")
+def sqlite_world(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("sqlite_world")
     app = create_app(
         {
             "TESTING": True,
@@ -26,8 +30,7 @@ def sqlite_world(tmp_path):
             "OUTBOX_DIR": str(tmp_path / "outbox"),
         }
     )
-    with app.app_context():
-        upgrade()
+    migrate(app)
     me, stranger = make_user(app), make_user(app)
     org = make_org(app, me, name="Acme")
     project = make_project(app, org, name="Website")
