@@ -1,6 +1,6 @@
 """The production topology for the deployment tests: nginx, gunicorn, granian, jobs.
 
-One stack per module on this lane's own database (``tm_test_<lane>_stack``) and
+One stack for the package on this lane's own database (``tm_test_<lane>_stack``) and
 Redis databases, on free loopback ports. The servers run tests/support/deploy_app.py:
 the production app plus a slow route.
 """
@@ -83,7 +83,13 @@ def readable_workdir() -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
+# One stack for the package, not one per module: starting one (migrations, two app
+# servers, nginx, worker and beat) and draining it cost 30-40 s under load, and the
+# load test and test_stack.py each started their own. Both leave it running as they
+# found it (test_stack.py restarts the servers it stops; the load test reads only the
+# log lines after its own start), and both run in one worker (xdist group "deploy").
+# test_postgres_restart.py keeps a stack of its own on its own cluster.
+@pytest.fixture(scope="package")
 def stack() -> Iterator[Stack]:
     database_url = fresh_database(f"tm_test_{worker_name()}_stack")
     workdir = readable_workdir()
@@ -93,7 +99,7 @@ def stack() -> Iterator[Stack]:
     shutil.rmtree(workdir, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def seeder(stack: Stack) -> Flask:
     """An app on the stack's database, for committing fixtures the servers then read."""
     return create_app(
