@@ -156,6 +156,12 @@ class Stack:
             )
 
     def start_server(self, name: str) -> Process:
+        process = self.spawn_server(name)
+        self.wait_for_server(name)
+        return process
+
+    def spawn_server(self, name: str) -> Process:
+        """Start ``name`` without waiting for it to answer."""
         port = self.server_ports.get(name) or free_port()
         self.server_ports[name] = port
         process = Process(
@@ -167,8 +173,10 @@ class Stack:
             echo=self.config.echo,
         ).start()
         self.servers[name] = process
-        wait_for_http(f"http://127.0.0.1:{port}/livez", process)
         return process
+
+    def wait_for_server(self, name: str) -> None:
+        wait_for_http(f"http://127.0.0.1:{self.server_ports[name]}/livez", self.servers[name])
 
     def nginx_settings(self) -> NginxSettings:
         return NginxSettings(
@@ -223,8 +231,11 @@ class Stack:
         for path in (self.workdir, self.logs, self.attachments_root):
             path.mkdir(parents=True, exist_ok=True)
         self.migrate()
+        # The servers boot side by side: each spends seconds importing the app.
         for name in self.config.servers:
-            self.start_server(name)
+            self.spawn_server(name)
+        for name in self.config.servers:
+            self.wait_for_server(name)
         self.start_nginx()
         if self.config.jobs:
             self.start_jobs()
