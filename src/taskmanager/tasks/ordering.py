@@ -67,10 +67,8 @@ def next_position(project_id: int, status: str) -> int:
         return 0
     if highest + GAP <= CEILING:
         return highest + GAP
-    count = db.session.scalar(
-        select(func.count()).select_from(_others(project_id, status).subquery())
-    )
-    return _make_room(project_id, status, None, slot=count or 0, count=count or 0)
+    count = _count(project_id, status)
+    return _make_room(project_id, status, None, slot=count, count=count)
 
 
 def move(task: Task, status: str, index: int | None, changes: dict[str, list[Any]]) -> None:
@@ -79,7 +77,7 @@ def move(task: Task, status: str, index: int | None, changes: dict[str, list[Any
     Changes the task's own row, and the rows around it only when its new neighbours
     leave no room (see ``_make_room``). A new status lands in ``changes``; so does a
     new position within the same column, as keys. A card dropped where it already
-    is changes nothing.
+    is changes nothing. The caller holds ``lock_columns``.
     """
     old_status, old_position = task.status, task.position
     before, after = _neighbours(task, status, index)
@@ -87,10 +85,7 @@ def move(task: Task, status: str, index: int | None, changes: dict[str, list[Any
         return
     position = _key_between(before, after)
     if position is None:
-        count = db.session.scalar(
-            select(func.count()).select_from(_others(task.project_id, status, task.id).subquery())
-        )
-        count = count or 0
+        count = _count(task.project_id, status, task.id)
         slot = count if index is None else min(index, count)
         position = _make_room(task.project_id, status, task.id, slot=slot, count=count)
     if status != old_status:
@@ -108,6 +103,11 @@ def _others(project_id: int, status: str, exclude_id: int | None = None) -> Sele
         Task.project_id == project_id, Task.status == status
     )
     return query if exclude_id is None else query.where(Task.id != exclude_id)
+
+
+def _count(project_id: int, status: str, exclude_id: int | None = None) -> int:
+    column = _others(project_id, status, exclude_id).subquery()
+    return db.session.scalar(select(func.count()).select_from(column)) or 0
 
 
 def _key_at(query: Select[int, int], index: int) -> Key | None:
