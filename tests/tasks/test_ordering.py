@@ -125,6 +125,14 @@ def test_new_tasks_go_a_gap_after_the_last_one(app, team):
     assert (team.task.position, second.position) == (0, ordering.GAP)
 
 
+def test_a_column_whose_keys_reach_the_ceiling_is_spread_out_for_a_new_task(app, team):
+    ids = fill(app, team.project, 3, status="todo", start=ordering.CEILING - 2, step=1)
+    assert ids[0] == team.task.id  # at 0, then three at the very top of the keys
+    added = make_task(app, team.project, team.people["owner"], title="Last")
+    assert column(app, team.project, "todo") == [*ids, added.id]
+    assert max(p for p, _, _ in snapshot(app, team.project).values()) <= ordering.CEILING
+
+
 def test_a_drop_between_adjacent_keys_rebalances_and_keeps_the_order(app, team, api_as):
     ids = fill(app, team.project, 10, step=1)  # 0, 1, 2... as stored before gaps
     before = snapshot(app, team.project)
