@@ -241,3 +241,20 @@ def test_two_drops_into_one_column_at_once_take_turns(committed_app, make_user):
     )
     positions = [position for position, _, _ in snapshot(app, project).values()]
     assert len(set(positions)) == len(positions)
+
+
+def test_a_teammates_poll_sees_a_drop_once_and_a_drop_in_place_not_at_all(
+    app, team, api_as, as_user
+):
+    ids = fill(app, team.project, 5)
+    columns = f"/o/{team.org.slug}/projects/{team.project.id}/board/columns"
+    teammate = as_user(team.people["member"])
+    etag = teammate.get(columns).headers["ETag"]
+    client = api_as(team.people["owner"])
+    drop(app, team, client, ids[2], 2)  # where it is: nothing changed
+    assert teammate.get(columns, headers={"If-None-Match": etag}).status_code == 304
+    drop(app, team, client, ids[4], 0)
+    moved = teammate.get(columns, headers={"If-None-Match": etag})
+    assert moved.status_code == 200 and moved.headers["ETag"] != etag
+    again = teammate.get(columns, headers={"If-None-Match": moved.headers["ETag"]})
+    assert again.status_code == 304
