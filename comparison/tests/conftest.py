@@ -28,7 +28,13 @@ from comparison.tests.helpers import unique_name
 def server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:
-    env = {"BLOG_SECRET_KEY": SECRET_KEY, "BLOG_TOKEN_TTL": str(TOKEN_TTL)}
+    # Cheap password hashing: every test registers users, and each framework's
+    # production cost was most of this suite's time (test_hashing.py checks the default).
+    env = {
+        "BLOG_SECRET_KEY": SECRET_KEY,
+        "BLOG_TOKEN_TTL": str(TOKEN_TTL),
+        "BLOG_CHEAP_PASSWORD_HASHING": "1",
+    }
     workdir = tmp_path_factory.mktemp(request.param)
     with running_server(request.param, workdir, env=env) as running:
         yield running

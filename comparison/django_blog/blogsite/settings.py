@@ -73,6 +73,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# BLOG_CHEAP_PASSWORD_HASHING=1 (the black-box tests only): still Argon2, at its
+# cheapest cost (blogsite/hashers.py); otherwise Django's own.
+if os.environ.get("BLOG_CHEAP_PASSWORD_HASHING") == "1":
+    PASSWORD_HASHERS = ["blogsite.hashers.CheapArgon2PasswordHasher"]
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 # The contract's body limit; beyond it reading `request.body` raises RequestDataTooBig.
