@@ -1,7 +1,7 @@
 """tasks by project and assignee, in list order: a filtered list's page and count
 
 Revision ID: s6p6a4d2c8e1
-Revises: rc3e9a1f5b20
+Revises: s6or2b7d4e91
 Create Date: 2026-12-05 21:40:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "s6p6a4d2c8e1"
-down_revision = "rc3e9a1f5b20"
+down_revision = "s6or2b7d4e91"
 branch_labels = None
 depends_on = None
 
