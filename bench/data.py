@@ -75,7 +75,7 @@ SELECT n, 1, 1,
     (ARRAY['low','normal','high','urgent'])[1 + n %% 4],
     CASE WHEN n %% 4 = 0 THEN now() + (n %% 60) * interval '1 day' END,
     CASE WHEN n %% 20 = 0 THEN 1 ELSE 1 + n %% %(members)s END,
-    1, n / 3, CASE WHEN n %% 3 = 2 THEN now() END, 1, now(), now()
+    1, (n / 3) * 1024, CASE WHEN n %% 3 = 2 THEN now() END, 1, now(), now()
 FROM generate_series(1, %(tasks)s) AS n;
 INSERT INTO task_labels (task_id, label_id)
 SELECT n, 1 + n %% %(labels)s FROM generate_series(1, %(tasks)s) AS n

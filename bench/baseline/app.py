@@ -6,15 +6,17 @@ their hand-written form), the same JWT check, the same rate-limit bookkeeping in
 and the same JSON body and headers:
 
 - ``GET /api/v1/tasks/<id>``: token -> live family and active user (one statement),
-  the caller's membership joined to the task with its project, assignee, comment
-  count and card marks (checklist progress, blocked) (one), its labels (one).
+  the caller's membership joined to the task with its project, assignee, comment and
+  attachment counts, watchers, card marks (checklist progress, blocked) and repeat
+  rule (one), its labels (one).
 - ``GET /api/v1/projects/<id>/tasks?per_page=N&page=P``: token, membership with the
-  project (one), the page with assignee, comment counts, card marks and the total as an
+  project (one), the page with the same columns and the total as an
   uncorrelated subquery (one; a page past the end counts apart), the page's labels
   (one); Link header
   and a signed ``next_cursor``.
 - ``POST /api/v1/projects/<id>/tasks``: token, membership with the project, the next
-  position in the column, the task row, its activity row, one transaction.
+  position in the column, the task row, the creator following it, its activity row,
+  one transaction.
 
 What it leaves out, none of which changes the work a request does: routing beyond a
 few regular expressions (the product has ~150 rules), Pydantic validation (the same
@@ -90,7 +92,11 @@ SQL = {
                EXISTS (SELECT * FROM task_dependencies d, tasks b WHERE d.blocked_id = t.id
                        AND d.blocker_id = b.id AND b.status != 'done'),
                (SELECT s.rule FROM task_series s WHERE s.current_task_id = t.id),
-               (SELECT s.timezone FROM task_series s WHERE s.current_task_id = t.id)
+               (SELECT s.timezone FROM task_series s WHERE s.current_task_id = t.id),
+               (SELECT count(a.id) FROM attachments a WHERE a.task_id = t.id),
+               (SELECT string_agg(w.user_id::varchar, ',') FROM task_watchers w
+                JOIN memberships wm ON wm.organization_id = w.organization_id
+                AND wm.user_id = w.user_id WHERE w.task_id = t.id)
         FROM memberships m JOIN tasks t ON t.organization_id = m.organization_id
         JOIN projects p ON p.id = t.project_id LEFT JOIN users u ON u.id = t.assignee_id
         WHERE t.id = %s AND m.user_id = %s""",
@@ -111,7 +117,11 @@ SQL = {
                (SELECT count(*) FROM tasks WHERE project_id = %(project)s
                 AND organization_id = %(org)s),
                (SELECT s.rule FROM task_series s WHERE s.current_task_id = t.id),
-               (SELECT s.timezone FROM task_series s WHERE s.current_task_id = t.id)
+               (SELECT s.timezone FROM task_series s WHERE s.current_task_id = t.id),
+               (SELECT count(a.id) FROM attachments a WHERE a.task_id = t.id),
+               (SELECT string_agg(w.user_id::varchar, ',') FROM task_watchers w
+                JOIN memberships wm ON wm.organization_id = w.organization_id
+                AND wm.user_id = w.user_id WHERE w.task_id = t.id)
         FROM tasks t JOIN projects p ON p.id = t.project_id
         LEFT JOIN users u ON u.id = t.assignee_id
         WHERE t.project_id = %(project)s AND t.organization_id = %(org)s
@@ -126,6 +136,9 @@ SQL = {
             version, created_at, updated_at)
         VALUES (%s, %s, %s, %s, %s, %s, NULL, NULL, %s, %s, %s, 1, %s, %s)
         RETURNING id""",
+    "insert_watcher": """
+        INSERT INTO task_watchers (task_id, user_id, created_at, organization_id)
+        VALUES (%s, %s, %s, %s)""",
     "insert_activity": """
         INSERT INTO activity_events (organization_id, actor_id, verb, subject_type,
             subject_id, subject_title, task_id, changes, created_at)
@@ -144,12 +157,19 @@ class Refused(Exception):
 
 
 def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
+    # As the product's schemas write it: UTC, with a Z.
+    return None if value is None else value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _task_out(
-    row: tuple[Any, ...], labels: list[dict[str, Any]], repeats: tuple[Any, ...] = (None, None)
+    row: tuple[Any, ...],
+    labels: list[dict[str, Any]],
+    me: int,
+    extra: tuple[Any, ...] = (None, None, 0, None),
 ) -> dict[str, Any]:
+    """``row``: the task's columns; ``extra``: its rule, zone, attachments and watchers."""
+    repeats, attachments, watcher_ids = extra[:2], extra[2], extra[3]
+    watchers = {int(text) for text in (watcher_ids or "").split(",") if text}
     assignee = None
     if row[10] is not None:
         assignee = {"id": row[10], "name": row[11] or row[12].split("@", 1)[0]}
@@ -157,7 +177,9 @@ def _task_out(
         "id": row[0], "organization_id": row[1], "project": {"id": row[2], "name": row[3]},
         "title": row[4], "description": row[5], "status": row[6], "priority": row[7],
         "position": row[8], "due_at": _iso(row[9]), "assignee": assignee, "labels": labels,
-        "comment_count": row[18], "created_by_id": row[13], "completed_at": _iso(row[14]),
+        "comment_count": row[18], "attachment_count": attachments,
+        "watching": me in watchers, "watcher_count": len(watchers),
+        "created_by_id": row[13], "completed_at": _iso(row[14]),
         "created_at": _iso(row[15]), "updated_at": _iso(row[16]), "version": row[17],
         "checklist": {"done": row[19], "total": row[20]}, "blocked": row[21],
         # The product words the rule too (recurrence.rules.summary); rare, and not timed.
@@ -257,7 +279,8 @@ class Baseline:
                 {"id": lid, "name": name, "color": color}
                 for _, lid, name, color in cur.execute(SQL["labels"], ([task_id], org))
             ]
-        return "200 OK", _task_out(row, labels, row[22:24]), [("ETag", f'"{row[17]}"'), *limits]
+        out = _task_out(row, labels, user_id, row[22:26])
+        return "200 OK", out, [("ETag", f'"{row[17]}"'), *limits]
 
     def list_tasks(
         self,
@@ -293,7 +316,7 @@ class Baseline:
             if shown:
                 for task_id, lid, name, color in cur.execute(SQL["labels"], (list(by_task), org)):
                     by_task[task_id].append({"id": lid, "name": name, "color": color})
-        items = [_task_out(row, by_task[row[0]], row[23:25]) for row in shown]
+        items = [_task_out(row, by_task[row[0]], caller.user_id, row[23:27]) for row in shown]
         next_cursor = None
         if len(rows) > per_page:
             last = shown[-1]
@@ -359,13 +382,14 @@ class Baseline:
                 (org, project_id, title, description, status, priority, user_id, position,
                  completed, now, now),
             ).fetchone()[0]  # type: ignore[index]  # fmt: skip
+            cur.execute(SQL["insert_watcher"], (task_id, user_id, now, org))  # creators follow
             cur.execute(SQL["insert_activity"], (org, user_id, task_id, title[:200], task_id, now))
         row = (
             task_id, org, project_id, project_name, title, description, status, priority,
             position, None, None, None, None, user_id, completed, now, now, 1, 0, 0, 0, False,
         )  # fmt: skip
         headers = [("ETag", '"1"'), ("Location", f"/api/v1/tasks/{task_id}"), *limits]
-        return "201 CREATED", _task_out(row, []), headers
+        return "201 CREATED", _task_out(row, [], user_id, (None, None, 0, str(user_id))), headers
 
     def _cursor(self, value: dict[str, Any]) -> str:
         payload = base64.urlsafe_b64encode(orjson.dumps(value)).rstrip(b"=")

@@ -18,6 +18,7 @@ from taskmanager import guards
 from taskmanager import health
 from taskmanager import links
 from taskmanager import observability
+from taskmanager import prepared
 from taskmanager import rate_limits
 from taskmanager import security_headers
 from taskmanager import static_files
@@ -94,6 +95,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     os.makedirs(app.instance_path, exist_ok=True)
 
     db.init_app(app)
+    prepared.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
     csrf.init_app(app)
     guards.init_app(app)

@@ -10,6 +10,7 @@ from taskmanager.extensions import db
 from taskmanager.imports.jobs import run_export
 from taskmanager.imports.jobs import run_import
 from taskmanager.imports.models import Job
+from taskmanager.tasks import ordering
 from taskmanager.tasks.models import Task
 from tests.conftest import csrf_token
 from tests.factories import make_org
@@ -245,3 +246,23 @@ def test_imported_tasks_are_followed_by_the_importer_and_their_assignee(
         "Assigned": sorted([member.id, admin.id]),
         "Unassigned": [member.id],
     }
+
+
+def test_imported_tasks_go_after_the_column_a_gap_apart_in_file_order(app, team, as_user, enqueued):
+    csv_text = "title,status,priority,due_at,assignee_email,labels\n" + "".join(
+        f"{title},todo,,,,\n" for title in ("One", "Two", "Three")
+    )
+    assert upload(as_user(team.people["member"]), team.org, team.project.id, csv_text)
+    (_name, kwargs) = next(item for item in enqueued if item[0].endswith("run_import"))
+    with app.app_context():
+        run_import.run(**kwargs)
+    with app.app_context(), tenancy.system():
+        column = db.session.execute(
+            select(Task.title, Task.position)
+            .where(Task.project_id == team.project.id, Task.status == "todo")
+            .order_by(Task.position, Task.id)
+        ).all()
+    assert [tuple(row) for row in column] == [
+        ("Write the launch post", 0), ("One", ordering.GAP),
+        ("Two", 2 * ordering.GAP), ("Three", 3 * ordering.GAP),
+    ]  # fmt: skip

@@ -120,8 +120,9 @@ def test_moving_with_htmx_reorders_within_a_column(app, team, as_user):
     assert response.status_code == 200 and f'id="task-{second.id}"' in response.get_data(
         as_text=True
     )
-    assert stored(app, second.id).position == 0
-    assert stored(app, team.task.id).position == 1
+    # Positions are sort keys (see tasks/ordering.py): the second now sorts first, and
+    # the first kept its key.
+    assert stored(app, second.id).position < stored(app, team.task.id).position == 0
 
 
 @pytest.mark.parametrize("field", ["title", "description", "comment", "label"])

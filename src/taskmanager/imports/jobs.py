@@ -116,13 +116,13 @@ def run_import(self: Any, *, job_id: int) -> str:
             try:
                 data = parse(TaskCreate, _row_fields(row, job.organization_id, labels, zone))
                 status = (data.status or Status.TODO).value
-                if status not in positions:
+                if status not in positions or positions[status] > ordering.CEILING:
                     positions[status] = ordering.next_position(project.id, status)
                 tasks.build_task(
                     project=project, data=data, created_by_id=job.requested_by_id,
                     position=positions[status],
                 )  # fmt: skip
-                positions[status] += 1
+                positions[status] += ordering.GAP
             except DomainError as error:
                 if len(job.errors) < MAX_ERRORS_KEPT:
                     detail = "; ".join(f"{k}: {v}" for k, v in error.details.items())

@@ -63,7 +63,11 @@ class TaskFields(In):
     ] = None
     assignee_id: Id | None = None
     label_ids: list[Id] | None = Field(default=None, max_length=20)
-    position: Annotated[int, Field(ge=0, le=1_000_000), JsonInteger] | None = None
+    position: Annotated[int, Field(ge=0, le=1_000_000), JsonInteger] | None = Field(
+        default=None,
+        description="Where to put the card in its status column, as an index: 0 first "
+        "(past the end: last). Not the `position` a task answers with (its sort key).",
+    )
 
     @field_validator("due_at")
     @classmethod
@@ -166,7 +170,10 @@ class TaskOut(Out):
     description: str
     status: Status
     priority: Priority
-    position: int
+    position: int = Field(
+        description="The card's sort key in its status column: the board sorts by it, then "
+        "by id. Keys are spaced apart and may be negative; to move a card, send an index."
+    )
     due_at: datetime | None
     assignee: UserRef | None
     labels: list[LabelOut]

@@ -212,6 +212,8 @@ def update_task(
         Unprocessable: an assignee or label from outside the organization.
     """
     require(actor.role, Action.WRITE_TASKS)
+    if {"status", "position"} & data.model_fields_set:
+        ordering.lock_columns(task.project_id)  # before the task's row: see ordering
     check_version(task, expected_version, noun="task")
     sent = data.model_dump(exclude_unset=True)
     position = sent.pop("position", None)
