@@ -8,7 +8,9 @@ from datetime import UTC
 from datetime import datetime
 
 import pytest
+from sqlalchemy import event
 
+from taskmanager.extensions import db
 from taskmanager.tasks import paging
 from tests.factories import make_label
 from tests.factories import make_task
@@ -94,3 +96,29 @@ def test_past_the_count_cap_the_total_says_at_least(team, api_as, as_user, sprea
     assert (narrow["total"], narrow["total_exact"]) == (1, True)
     listed = as_user(team.people["member"]).get(f"/o/{team.org.slug}/projects/{team.project.id}")
     assert "2+ tasks" in listed.get_data(as_text=True)
+
+
+def test_a_list_by_assignee_and_status_reads_its_own_index(app, team, api_as, spread):
+    # The plan, never a timing: by ix_tasks_assignee_status the bounded count fetched a
+    # heap page per match (bench P6). Sequential and bitmap scans are priced out so
+    # that a table of a few rows plans as a large one would.
+    sent = []
+    with app.app_context():
+        engine = db.engines[None]
+
+    def keep(conn, cursor, statement, parameters, *rest):
+        sent.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        assert titles(api_as(team.people["member"]), team, status="todo", assignee="me")
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    [(page, values)] = [(s, p) for s, p in sent if "count_cap" in s]
+    with app.app_context():
+        connection = db.session.connection()
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        connection.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
+        plan = "\n".join(row[0] for row in connection.exec_driver_sql("EXPLAIN " + page, values))
+    # Once for the page in its order, once for the count (an index-only scan).
+    assert plan.count("ix_tasks_project_assignee_status_position") == 2, plan

@@ -93,6 +93,14 @@ class Task(Model, TenantScoped, TimestampMixin):
     __table_args__ = (
         Index("ix_tasks_project_status_position", "project_id", "status", "position"),
         Index("ix_tasks_assignee_status", "assignee_id", "status"),
+        # A project's list filtered by assignee (and status), in the default order. Every
+        # column the page and its bounded count read is in it, so the count of up to
+        # COUNT_CAP matches is an index-only scan: by ix_tasks_assignee_status it fetched
+        # one heap page per match (34 ms for 10,000 matches at 1M tasks, bench P6).
+        Index(
+            "ix_tasks_project_assignee_status_position",
+            *("project_id", "organization_id", "assignee_id", "status", "position", "id"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
