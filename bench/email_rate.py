@@ -5,13 +5,11 @@ The Celery side is production's path: ``queue_email`` stores each message (text 
 HTML, the shape ``notifications.services._send`` queues) and publishes its
 ``deliver_email`` job after commit; a real worker (``tests/support/worker_process.py``:
 ``celery -A taskmanager.worker worker``, prefork, concurrency 2 as in
-``deploy/docker-compose.yml``) on a private Redis broker locks the row, sends it over
-the pool process's kept SMTP connection (``taskmanager.mail.smtp``) and marks it
-sent. Timed from the commit that publishes the jobs to the last message received.
-The reference sends the same messages from one process with ``smtplib``: one
-connection per message (what each job opened until the worker kept its connection,
-December 2026), and, shown beside it, one connection for all (what the kept
-connection now matches). Runs alternate Celery and the loops.
+``deploy/docker-compose.yml``) on a private Redis broker locks the row, sends through
+Flask-Mail and marks it sent. Timed from the commit that publishes the jobs to the
+last message received. The reference sends the same messages from one process with
+``smtplib``: one connection per message (as each job must open one), and, shown
+beside it, one connection for all. Runs alternate Celery and the loops.
 """
 
 from __future__ import annotations

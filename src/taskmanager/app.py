@@ -43,6 +43,7 @@ from taskmanager.entry import manage as entry_manage  # noqa: F401 - adds its ro
 from taskmanager.entry import views as entry_views  # noqa: F401 - adds its routes
 from taskmanager.extensions import csrf
 from taskmanager.extensions import db
+from taskmanager.extensions import mail
 from taskmanager.extensions import migrate
 from taskmanager.imports import views as import_views  # noqa: F401 - adds its routes
 from taskmanager.jobs import celery_init_app
@@ -97,6 +98,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     db.init_app(app)
     prepared.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
+    mail.init_app(app)
     csrf.init_app(app)
     guards.init_app(app)
     rate_limits.init_app(app)

@@ -57,10 +57,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MAIL_USERNAME": None,
         "MAIL_PASSWORD": None,
         "MAIL_DEFAULT_SENDER": "TaskManager <no-reply@taskmanager.local>",
-        # Seconds an SMTP command may wait for its reply. Shorter risks a second copy
-        # when a slow server accepts after the worker gave up (receivers can drop it by
-        # its Message-ID); none at all would let a stuck server hold a worker forever.
-        "MAIL_TIMEOUT": 60,
+        # Flask-Mail would otherwise drop all mail when TESTING is on; MAIL_BACKEND
+        # decides where mail goes, and tests deliver to a real SMTP server.
+        "MAIL_SUPPRESS_SEND": False,
         "PROXY_COUNT": 0,  # how many proxies (nginx, a load balancer) stand in front
         "TRUSTED_HOSTS": None,  # e.g. ["tasks.example.com"]; others answer 400
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,

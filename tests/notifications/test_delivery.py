@@ -45,3 +45,21 @@ def test_a_rolled_back_change_sends_nothing_and_a_committed_one_exactly_once(
     inbox.wait_for(lambda m: "Committed assignment" in str(m["Subject"]))
     subjects = [str(m["Subject"]) for m in inbox.to(teammate.email)]
     assert subjects == [f"{owner.display_name} assigned you: Committed assignment"]
+
+
+def test_an_email_carries_one_message_id_made_from_its_key(app):
+    from email import message_from_bytes
+
+    from taskmanager.mail.delivery import build_message
+    from taskmanager.mail.models import OutboundEmail
+
+    email = OutboundEmail(
+        key="reminder:7:2026-12-05", recipient="ana@example.com", subject="Due soon",
+        text_body="Due soon", html_body="<p>Due soon</p>",
+    )  # fmt: skip
+    with app.app_context():
+        twice = [message_from_bytes(build_message(email).as_bytes()) for _ in range(2)]
+    ids = [parsed.get_all("Message-ID") for parsed in twice]
+    # One header each, the same both times: a receiver can drop a repeated delivery.
+    assert len(ids[0]) == 1
+    assert ids[0] == ids[1]

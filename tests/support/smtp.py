@@ -133,29 +133,6 @@ class GatedInbox(Inbox):
         return "250 Message accepted"
 
 
-class SessionInbox(Inbox):
-    """An inbox that also notes which connection brought each message, and each QUIT."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.peers: list[Any] = []
-        self.quits = 0
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.peers.append(session.peer)
-        return await super().handle_DATA(server, session, envelope)
-
-    async def handle_QUIT(self, server: Any, session: Any, envelope: Any) -> Any:
-        with self._changed:
-            self.quits += 1
-            self._changed.notify_all()
-        return "221 Bye"
-
-    def connections(self) -> int:
-        """How many connections delivered messages (each has its own client port)."""
-        return len(set(self.peers))
-
-
 class SMTPServer:
     def __init__(self, inbox: Inbox | None = None) -> None:
         self.port = free_port()
@@ -168,9 +145,3 @@ class SMTPServer:
 
     def stop(self) -> None:
         self._controller.stop()
-
-    def restart(self) -> None:
-        """Stop (dropping every open connection) and listen again on the same port."""
-        self.stop()
-        self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self.start()
