@@ -8,12 +8,11 @@ from datetime import UTC
 from datetime import datetime
 
 import pytest
-from sqlalchemy import event
 
-from taskmanager.extensions import db
 from taskmanager.tasks import paging
 from tests.factories import make_label
 from tests.factories import make_task
+from tests.support import statements
 
 
 @pytest.fixture
@@ -102,23 +101,9 @@ def test_a_list_by_assignee_and_status_reads_its_own_index(app, team, api_as, sp
     # The plan, never a timing: by ix_tasks_assignee_status the bounded count fetched a
     # heap page per match (bench P6). Sequential and bitmap scans are priced out so
     # that a table of a few rows plans as a large one would.
-    sent = []
-    with app.app_context():
-        engine = db.engines[None]
-
-    def keep(conn, cursor, statement, parameters, *rest):
-        sent.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", keep)
-    try:
+    with statements.sent(app) as sent:
         assert titles(api_as(team.people["member"]), team, status="todo", assignee="me")
-    finally:
-        event.remove(engine, "before_cursor_execute", keep)
     [(page, values)] = [(s, p) for s, p in sent if "count_cap" in s]
-    with app.app_context():
-        connection = db.session.connection()
-        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
-        connection.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
-        plan = "\n".join(row[0] for row in connection.exec_driver_sql("EXPLAIN " + page, values))
+    plan = statements.plan(app, page, values, "enable_seqscan = off", "enable_bitmapscan = off")
     # Once for the page in its order, once for the count (an index-only scan).
     assert plan.count("ix_tasks_project_assignee_status_position") == 2, plan

@@ -1,10 +1,9 @@
 """GET /api/v1/search: the navigation search for API clients."""
 
 import pytest
-from sqlalchemy import event
 
-from taskmanager.extensions import db
 from tests.factories import make_task
+from tests.support import statements
 from tests.support.content import add_comment
 
 
@@ -49,22 +48,10 @@ def test_the_matching_tasks_are_read_by_their_ids(app, found, api_as):
     # estimated at 2% of them, hashed its one match against a scan of every task
     # (bench P6). The matches are now gathered once (an InitPlan's array) and the tasks
     # filtered by it: whatever the estimate, no join of every task against them.
-    sent = []
-    with app.app_context():
-        engine = db.engines[None]
-
-    def keep(conn, cursor, statement, parameters, *rest):
-        sent.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", keep)
-    try:
+    with statements.sent(app) as sent:
         assert api_as(found.people["member"]).get("/search?q=homepag").json["total"] == 1
-    finally:
-        event.remove(engine, "before_cursor_execute", keep)
     [(page, values)] = [(s, p) for s, p in sent if "OVER ()" in s]
-    with app.app_context():
-        explained = db.session.connection().exec_driver_sql("EXPLAIN " + page, values)
-        plan = "\n".join(row[0] for row in explained)
+    plan = statements.plan(app, page, values)
     assert "InitPlan" in plan and "(id = ANY ($" in plan, plan
     assert "Semi Join" not in plan and "= tasks_1.id)" not in plan, plan
 
