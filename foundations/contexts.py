@@ -91,7 +91,10 @@ def record_visit(name: str) -> int:
     db = get_db()
     with db:  # one transaction: commit, or roll back on error
         db.execute("INSERT INTO visit (name) VALUES (?)", (name,))
-    (count,) = db.execute("SELECT count(*) FROM visit WHERE name = ?", (name,)).fetchone()
+        # Counted inside the transaction, which holds SQLite's write lock since the
+        # INSERT: no other visit can commit between the two, so concurrent visitors
+        # each get their own number. Counted after the commit, two could read the same.
+        (count,) = db.execute("SELECT count(*) FROM visit WHERE name = ?", (name,)).fetchone()
     return int(count)
 
 
