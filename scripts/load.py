@@ -121,6 +121,9 @@ def main() -> int:
     )
     parser.add_argument("--targets", default="gunicorn,granian,both")
     parser.add_argument(
+        "--workers", type=int, default=None, help="worker processes per server (WEB_CONCURRENCY)"
+    )
+    parser.add_argument(
         "--mix", choices=("api", "livez"), default="api", help="the API mix, or /livez only (P1)"
     )
     args = parser.parse_args()
@@ -137,6 +140,7 @@ def main() -> int:
             broker_url=f"{redis_base}/1",
             jobs=False,
             env=RAISED_LIMITS,
+            **({"web_concurrency": args.workers} if args.workers else {}),
         )
         with Stack(config) as stack:
             script = workdir / "mix.lua"
