@@ -89,6 +89,30 @@ def test_a_drop_moves_the_card_in_place_and_survives_a_reload(page, crew):
     expect(column(page, "To do").locator("article")).to_have_count(1)
 
 
+def test_a_drop_on_a_filtered_board_lands_where_it_was_dropped(page, crew, app):
+    # Filtered to Max's cards, "To do" shows the fuel and the seals; the fins (nobody's)
+    # sit hidden between them. Dropped on the top of the seals, the tank must land
+    # just above the seals, not second among all the column's cards (above the fins).
+    lead, mate, org, project = crew
+    make_task(app, project, lead, title="Check the seals", assignee_id=mate.id)
+    make_task(app, project, lead, title="Fill the tank", status="in_progress", assignee_id=mate.id)
+    open_board(page, lead, org, project)
+    page.goto(f"/o/{org.slug}/projects/{project.id}/board?assignee={mate.id}")
+    todo = column(page, "To do")
+    expect(todo.locator("article")).to_have_count(2)
+    tank = column(page, "In progress").locator("article", has_text="Fill the tank")
+    seals = todo.locator("article", has_text="Check the seals")
+    with page.expect_response(lambda r: "/move" in r.url and r.status == 200):
+        tank.drag_to(seals, target_position={"x": 20, "y": 3})
+    expect(todo.locator("article")).to_have_count(3)
+    page.goto(f"/o/{org.slug}/projects/{project.id}/board")  # unfiltered
+    cards = column(page, "To do").locator("article")
+    expect(cards).to_have_count(4)
+    names = ("Order the fuel", "Paint the fins", "Fill the tank", "Check the seals")
+    shown = [next(name for name in names if name in text) for text in cards.all_inner_texts()]
+    assert shown == list(names)
+
+
 def test_the_card_menu_moves_a_card_without_a_page_load(page, crew):
     lead, _, org, project = crew
     loads = open_board(page, lead, org, project)

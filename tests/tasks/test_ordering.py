@@ -258,3 +258,43 @@ def test_a_teammates_poll_sees_a_drop_once_and_a_drop_in_place_not_at_all(
     assert moved.status_code == 200 and moved.headers["ETag"] != etag
     again = teammate.get(columns, headers={"If-None-Match": moved.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_a_drop_on_a_filtered_board_lands_above_the_card_it_was_dropped_on(app, team, as_user):
+    # The owner's board filtered to one assignee shows A and D; B and C (someone
+    # else's) are hidden between them. Dropped just above D, the card must land just
+    # above D, not at "index 1" among all four (between A and B); dropped below D, at
+    # the end, not at "index 2" (above D).
+    a, b, c, d = fill(app, team.project, 4)
+    client = as_user(team.people["owner"])
+
+    def drop_above(task_id, card_id):
+        values = {"status": "in_progress"} | ({"above": card_id} if card_id else {})
+        answer = post(
+            client, f"/o/{team.org.slug}/tasks/{task_id}/move?assignee=me", values,
+            headers={"HX-Request": "true"},
+        )  # fmt: skip
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+
+    drop_above(team.task.id, d)
+    assert column(app, team.project) == [a, b, c, team.task.id, d]
+    drop_above(a, None)
+    assert column(app, team.project) == [b, c, team.task.id, d, a]
+    drop_above(b, team.task.id)
+    assert column(app, team.project) == [c, b, team.task.id, d, a]
+    # Above a card that has left the column meanwhile: the end, nothing refused.
+    with app.app_context(), tenancy.system():
+        db.session.get(Task, d).status = "done"
+        db.session.commit()
+    drop_above(c, d)
+    assert column(app, team.project) == [b, team.task.id, a, c]
+
+
+def test_a_drop_above_a_card_is_refused_to_a_viewer(app, team, as_user):
+    [card] = fill(app, team.project, 1)
+    answer = post(
+        as_user(team.people["viewer"]), f"/o/{team.org.slug}/tasks/{team.task.id}/move",
+        {"status": "in_progress", "above": card}, headers={"HX-Request": "true"},
+    )  # fmt: skip
+    assert answer.status_code == 403
+    assert column(app, team.project) == [card]

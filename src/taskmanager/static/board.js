@@ -25,14 +25,17 @@
     list.insertBefore(card, before || list.querySelector(".board-more"));
   }
 
-  function move(card, column, position) {
+  // ``below``: the card the drop landed above (null: the end of the column). Sent by
+  // its id, not as an index: a filtered board, or a column shown a page at a time,
+  // hides cards that an index counted among the shown ones would land among.
+  function move(card, column, below) {
     const form = card.querySelector(".board-move-form");
     const values = {
       csrf_token: form.querySelector("[name=csrf_token]").value,
       version: card.dataset.version,
       status: column.dataset.status,
     };
-    if (position !== null) values.position = position;
+    if (below) values.above = below.dataset.taskId;
     // The board's filters ride along, so the counts that come back are the shown ones.
     const query = new URL(board().dataset.pollUrl, location.href).search;
     inFlight += 1;
@@ -77,9 +80,8 @@
     const card = dragged;
     const others = [...cardsOf(column).querySelectorAll(".board-card")].filter((c) => c !== card);
     const below = others.find((c) => event.clientY < c.getBoundingClientRect().top + c.offsetHeight / 2);
-    const position = below ? others.indexOf(below) : others.length;
     place(card, column, below);
-    move(card, column, position);
+    move(card, column, below || null);
   });
 
   // The card menu's form: the same move, to the end of the chosen column.

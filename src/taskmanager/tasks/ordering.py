@@ -18,8 +18,10 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select
+from sqlalchemy import and_
 from sqlalchemy import case
 from sqlalchemy import func
+from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import aliased
@@ -69,6 +71,26 @@ def next_position(project_id: int, status: str) -> int:
         return highest + GAP
     count = _count(project_id, status)
     return _make_room(project_id, status, None, slot=count, count=count)
+
+
+def index_above(task: Task, status: str, card_id: int) -> int | None:
+    """The index in the ``status`` column that puts ``task`` just above card ``card_id``.
+
+    The board sends the card a drop landed above, not an index among the cards it
+    shows: a filtered board or a column shown a page at a time hides cards, and an
+    index counted among the shown ones lands among the hidden ones. None (the end)
+    when that card has left the column meanwhile. The caller holds ``lock_columns``.
+    """
+    card = db.session.execute(
+        _others(task.project_id, status, task.id).where(Task.id == card_id)
+    ).first()
+    if card is None:
+        return None
+    position, card_id = card
+    above = _others(task.project_id, status, task.id).where(
+        or_(Task.position < position, and_(Task.position == position, Task.id < card_id))
+    )
+    return db.session.scalar(select(func.count()).select_from(above.subquery())) or 0
 
 
 def move(task: Task, status: str, index: int | None, changes: dict[str, list[Any]]) -> None:

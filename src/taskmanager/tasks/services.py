@@ -198,6 +198,18 @@ def _values(organization_id: int, sent: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def index_above(*, actor: Membership, task: Task, status: str, card_id: int) -> int | None:
+    """The index that ``update_task`` puts ``task`` at to land just above card ``card_id``.
+
+    For a drop on the board, which names the card below it (see ``ordering.index_above``).
+    Takes the board's lock first: held to the end of the transaction, through the
+    ``update_task`` that follows, no other drop can move cards in between.
+    """
+    require(actor.role, Action.WRITE_TASKS)
+    ordering.lock_columns(task.project_id)
+    return ordering.index_above(task, status, card_id)
+
+
 def update_task(
     *, actor: Membership, task: Task, data: TaskUpdate, expected_version: int | None = None
 ) -> Task:
