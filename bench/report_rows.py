@@ -82,7 +82,9 @@ def scaling_section(t: dict[str, Any]) -> list[str]:
             f"{r['p50_ms'][s]:.0f} ({r['spread_ms'][s][0]:.0f}-{r['spread_ms'][s][1]:.0f})"
             for s in sizes
         )
-        verdict = "counter-example" if r["counter_example"] else ("pass" if r["passed"] else "FAIL")
+        verdict = "pass" if r["passed"] else "FAIL"
+        if r["counter_example"]:  # shown, not judged (older results say nothing more)
+            verdict = r.get("shown_as") or "counter-example"
         lines.append(f"| {r['what']} | {cells} | {r['ratio']:.1f}x | {verdict} |")
     return [*lines, "", f"Command `{t['command']}`, {t['started']}.", ""]
 

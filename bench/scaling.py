@@ -8,8 +8,17 @@ found by following the cursors), a filtered list (status + assignee), a text sea
 and, as the counter-example, page 200 by number (``?page=200``: an OFFSET).
 
 The deep pages use ``per_page=5`` so that page 200 exists at 1k tasks too (1,000
-tasks); the other lists use ``per_page=50``. The dataset puts every task in one
+tasks); the first page uses ``per_page=50``. The dataset puts every task in one
 project: the worst case for a project's list.
+
+Each judged request answers as many tasks at both sizes, so the ratio is what the size
+of the table costs, not the size of the answer: the filtered list matches 16 tasks at
+1k (16,666 at 1M) and is asked ``per_page=10``; the search matches one task at 1k (223
+at 1M) and is asked ``per_page=1`` (more matches at 1M still cost: they are found,
+counted and sorted). The same two with the pages people ask for (50 and 20) are shown
+beside them, not judged: at 1M they answer 50 and 20 tasks against 16 and 1, so their
+ratio also holds the work of 34 and 19 more tasks read, checked and serialized. A run
+checks that the judged requests answered as many tasks at both sizes.
 """
 
 from __future__ import annotations
@@ -39,16 +48,32 @@ REQUESTS = {
         f"/api/v1/projects/1/tasks?per_page={DEEP_PER_PAGE}&cursor={{cursor}}",
     ),
     "filtered": (
-        "filtered: status=todo&assignee=me, per_page=50",
+        "filtered: status=todo&assignee=me, per_page=10 (10 tasks at both sizes)",
+        "/api/v1/projects/1/tasks?per_page=10&status=todo&assignee=me",
+    ),
+    "search": (
+        "text search: GET /api/v1/search?q=503 ship&per_page=1 (1 task at both sizes)",
+        "/api/v1/search?q=503%20ship&per_page=1",
+    ),
+    "filtered_50": (
+        "filtered, per_page=50: 16 tasks at 1k, 50 at 1M (shown, not judged)",
         "/api/v1/projects/1/tasks?per_page=50&status=todo&assignee=me",
     ),
-    "search": ("text search: GET /api/v1/search?q=503 ship", "/api/v1/search?q=503%20ship"),
+    "search_20": (
+        "text search, per_page=20: 1 task at 1k, 20 at 1M (shown, not judged)",
+        "/api/v1/search?q=503%20ship",
+    ),
     "offset_200": (
         f"OFFSET page {DEEP_PAGE} (?page={DEEP_PAGE}, per_page={DEEP_PER_PAGE}): counter-example",
         f"/api/v1/projects/1/tasks?per_page={DEEP_PER_PAGE}&page={DEEP_PAGE}",
     ),
 }
-COUNTER_EXAMPLE = "offset_200"
+# Measured and shown, not judged: what each one shows instead of a verdict.
+NOT_JUDGED = {
+    "offset_200": "counter-example",
+    "filtered_50": "unequal answers",
+    "search_20": "unequal answers",
+}
 
 
 def _deep_cursor(client: httpx.Client, base: str) -> str:
@@ -64,13 +89,14 @@ def _deep_cursor(client: httpx.Client, base: str) -> str:
     return cursor
 
 
-def _timed(client: httpx.Client, url: str) -> float:
+def _timed(client: httpx.Client, url: str) -> tuple[float, int]:
+    """Milliseconds for ``GET url``, and how many items it answered."""
     start = time.perf_counter()
     answer = client.get(url)
     elapsed = time.perf_counter() - start
     if answer.status_code != 200:
         raise RuntimeError(f"GET {url} answered {answer.status_code}: {answer.text[:300]}")
-    return 1000 * elapsed
+    return 1000 * elapsed, len(answer.json()["items"])
 
 
 def run(args: argparse.Namespace, redis_url: str) -> dict[str, Any] | None:
@@ -103,11 +129,15 @@ def run(args: argparse.Namespace, redis_url: str) -> dict[str, Any] | None:
         for number in range(rounds + 1):  # round 0 warms up and is not kept
             order = sizes[number % len(sizes) :] + sizes[: number % len(sizes)]
             for name, (_, path) in REQUESTS.items():
+                answered = set()
                 for size in order:
                     url = bases[size] + path.format(cursor=cursors[size])
-                    elapsed = _timed(client, url)
+                    elapsed, items = _timed(client, url)
+                    answered.add(items)
                     if number:
                         samples[size][name].append(elapsed)
+                if name not in NOT_JUDGED and len(answered) > 1:
+                    raise RuntimeError(f"P6 {name}: {sorted(answered)} items: unequal answers")
             loads.append(load_average()[0])
             if number:
                 first = {s: statistics.median(samples[s]["first_page"]) for s in sizes}
@@ -121,8 +151,8 @@ def run(args: argparse.Namespace, redis_url: str) -> dict[str, Any] | None:
         rows[name] = {
             "what": what, "path": path, "p50_ms": p50,
             "spread_ms": {s: [min(samples[s][name]), max(samples[s][name])] for s in sizes},
-            "ratio": ratio, "counter_example": name == COUNTER_EXAMPLE,
-            "passed": ratio <= TARGET,
+            "ratio": ratio, "counter_example": name in NOT_JUDGED,
+            "shown_as": NOT_JUDGED.get(name), "passed": ratio <= TARGET,
         }  # fmt: skip
     return {
         "sizes": sizes, "rounds": rounds, "target": TARGET, "requests": rows,

@@ -2,8 +2,9 @@
 
 Every word typed matches as a prefix ("homepag" finds "homepage"), and all of them
 must match. PostgreSQL: ``to_tsvector`` over title and description (and over a
-comment's body), served by GIN expression indexes (see the migrations). SQLite: FTS5
-tables kept in step by triggers.
+comment's body), served by GIN expression indexes (see the migrations); a prefix that
+covers few words is searched as those words, from the ``search_words`` table that
+triggers keep (``_query``). SQLite: FTS5 tables kept in step by triggers.
 
 A search is reduced to its words (letters and digits) before it reaches either
 engine, so nothing a person types is ever read as query syntax: ``:``, ``&``, ``!``,
@@ -17,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement
 from sqlalchemy import Select
+from sqlalchemy import and_
 from sqlalchemy import any_
 from sqlalchemy import bindparam
 from sqlalchemy import false
@@ -39,12 +41,17 @@ COMMENT_DOCUMENT = "to_tsvector('simple', coalesce(comments.body, ''))"
 
 
 # Created by migrations only (not in the models): the GIN indexes and the FTS5 tables.
-SEARCH_OBJECTS = ("task_search", "ix_tasks_search", "comment_search", "ix_comments_search")
+SEARCH_OBJECTS = (
+    "task_search", "ix_tasks_search", "comment_search", "ix_comments_search",
+    "search_words", "ix_search_words",
+)  # fmt: skip
 
 # Letters and digits: what both engines' tokenizers keep as words (underscore splits).
 WORD = re.compile(r"[^\W_]+")
 MAX_TERMS = 8
 MAX_TERM_LENGTH = 60
+# A prefix covering at most this many words is searched as those words (``_query``).
+MAX_EXPANSION = 32
 
 
 def is_search_object(name: str | None) -> bool:
@@ -78,6 +85,46 @@ def _fts5_rows(table: str, found: list[str]) -> Select[Any]:
     )
 
 
+# One term's tsquery, chosen inside the statement (``_query``): the words of
+# ``search_words`` in [low, high) are those that start with the term (byte order, "C");
+# each is quoted as tsquery input, backslashes and quotes doubled.
+_TERM = r"""(SELECT CASE
+    WHEN count(*) BETWEEN 1 AND {most} AND CAST(to_tsquery('simple', :{term}) AS text) = :{term}
+    THEN CAST(string_agg('''' || replace(replace(word, '\', '\\'), '''', '''''') || '''', ' | ')
+        AS tsquery)
+    ELSE to_tsquery('simple', :{term}) END
+    FROM (SELECT DISTINCT word FROM search_words WHERE word >= :{low} AND word < :{high}
+        ORDER BY word LIMIT {most_and_one}) AS found)"""
+
+
+def _query(document: str, found: list[str]) -> ColumnElement[bool]:
+    """``document`` holds every term of ``found``: each as a prefix (``'ship':*``), or
+    as the words that start with it (``'ship' | 'shipping'``) when at most
+    MAX_EXPANSION do.
+
+    Both match the same rows: ``search_words`` holds every word of every task and
+    comment (migration s7sw5e1b3c90). As a prefix, GIN gathers every row of every word
+    it covers before intersecting the terms (a word in a fifth of 1M tasks: ~8 ms,
+    whatever the other terms); as words, it skips through a common word's rows to
+    those of the rare term (~0.3 ms). Expanded only when the term is ASCII letters and
+    digits that ``to_tsquery`` keeps as one word ("1e5x" it splits), so the range of
+    words compared byte by byte is exactly what the prefix covers. Written as SQL text:
+    as SQLAlchemy expressions the statement cost ~3 ms more CPU to build each time.
+    """
+    parts, values = [], {}
+    for n, term in enumerate(found):
+        name = f"search_term_{n}"
+        values[name] = _tsquery([term])
+        if not term.isascii():
+            parts.append(f"to_tsquery('simple', :{name})")
+            continue
+        low, high = f"search_low_{n}", f"search_high_{n}"
+        values[low], values[high] = term, term[:-1] + chr(ord(term[-1]) + 1)
+        most = {"most": MAX_EXPANSION, "most_and_one": MAX_EXPANSION + 1}
+        parts.append(_TERM.format(term=name, low=low, high=high, **most))
+    return and_(text(f"{document} @@ ({' && '.join(parts)})").bindparams(**values))
+
+
 def _matching(
     words: str, document: str, index: str, row_id: QueryableAttribute[int]
 ) -> ColumnElement[bool]:
@@ -86,8 +133,7 @@ def _matching(
     if not found:
         return false()
     if _postgres():
-        vector: ColumnElement[Any] = literal_column(document)
-        return vector.op("@@")(func.to_tsquery("simple", _tsquery(found)))
+        return _query(document, found)
     return row_id.in_(_fts5_rows(index, found))
 
 
