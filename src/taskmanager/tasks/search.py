@@ -97,6 +97,31 @@ _TERM = r"""(SELECT CASE
         ORDER BY word LIMIT {most_and_one}) AS found)"""
 
 
+def _statement(document: str, terms: int) -> str:
+    """The condition for ``terms`` terms, each with its own bound ``search_*_<n>``."""
+    parts = [
+        _TERM.format(
+            term=f"search_term_{n}",
+            low=f"search_low_{n}",
+            high=f"search_high_{n}",
+            most=MAX_EXPANSION,
+            most_and_one=MAX_EXPANSION + 1,
+        )
+        for n in range(terms)
+    ]
+    return document + " @@ (" + " && ".join(parts) + ")"
+
+
+# Every condition there can be, written once from this module's constants: what a
+# person types only ever reaches the database as bound values. One text per shape
+# also lets SQLAlchemy cache each compiled statement.
+_CONDITIONS = {
+    (document, terms): _statement(document, terms)
+    for document in (SEARCH_DOCUMENT, COMMENT_DOCUMENT)
+    for terms in range(1, MAX_TERMS + 1)
+}
+
+
 def _query(document: str, found: list[str]) -> ColumnElement[bool]:
     """``document`` holds every term of ``found``: each as a prefix (``'ship':*``), or
     as the words that start with it (``'ship' | 'shipping'``) when at most
@@ -108,21 +133,16 @@ def _query(document: str, found: list[str]) -> ColumnElement[bool]:
     whatever the other terms); as words, it skips through a common word's rows to
     those of the rare term (~0.3 ms). Expanded only when the term is ASCII letters and
     digits that ``to_tsquery`` keeps as one word ("1e5x" it splits), so the range of
-    words compared byte by byte is exactly what the prefix covers. Written as SQL text:
-    as SQLAlchemy expressions the statement cost ~3 ms more CPU to build each time.
+    words compared byte by byte is exactly what the prefix covers; any other term gets
+    an empty range, which keeps the prefix. Written as SQL text: as SQLAlchemy
+    expressions the statement cost ~3 ms more CPU to build each time.
     """
-    parts, values = [], {}
+    values = {}
     for n, term in enumerate(found):
-        name = f"search_term_{n}"
-        values[name] = _tsquery([term])
-        if not term.isascii():
-            parts.append(f"to_tsquery('simple', :{name})")
-            continue
-        low, high = f"search_low_{n}", f"search_high_{n}"
-        values[low], values[high] = term, term[:-1] + chr(ord(term[-1]) + 1)
-        most = {"most": MAX_EXPANSION, "most_and_one": MAX_EXPANSION + 1}
-        parts.append(_TERM.format(term=name, low=low, high=high, **most))
-    return and_(text(f"{document} @@ ({' && '.join(parts)})").bindparams(**values))
+        values[f"search_term_{n}"] = _tsquery([term])
+        high = term[:-1] + chr(ord(term[-1]) + 1) if term.isascii() else term
+        values[f"search_low_{n}"], values[f"search_high_{n}"] = term, high
+    return and_(text(_CONDITIONS[document, len(found)]).bindparams(**values))
 
 
 def _matching(
