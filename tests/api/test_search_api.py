@@ -130,3 +130,11 @@ def test_query_syntax_is_never_an_error(found, api_as, q):
 @pytest.mark.parametrize("query", ["", "?q=", "?q=a%00b", f"?q={'x' * 201}", "?q=a&per_page=51"])
 def test_a_bad_query_is_a_400(found, api_as, query):
     assert api_as(found.people["owner"]).get(f"/search{query}").status_code == 400
+
+
+def test_a_word_beyond_ascii_is_found_by_its_start(app, found, api_as):
+    # Such a term keeps its prefix (search_words ranges are compared byte by byte).
+    make_task(app, found.project, found.people["owner"], title="Résumé of the launch")
+    api = api_as(found.people["member"])
+    assert [t["title"] for t in api.get("/search?q=résu").json["items"]] == ["Résumé of the launch"]
+    assert api.get("/search?q=résu launc").json["total"] == 1
