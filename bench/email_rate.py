@@ -6,10 +6,12 @@ HTML, the shape ``notifications.services._send`` queues) and publishes its
 ``deliver_email`` job after commit; a real worker (``tests/support/worker_process.py``:
 ``celery -A taskmanager.worker worker``, prefork, concurrency 2 as in
 ``deploy/docker-compose.yml``) on a private Redis broker locks the row, sends through
-Flask-Mail and marks it sent. Timed from the commit that publishes the jobs to the
-last message received. The reference sends the same messages from one process with
-``smtplib``: one connection per message (as each job must open one), and, shown
-beside it, one connection for all. Runs alternate Celery and the loops.
+Flask-Mail over its pool process's kept connection (``taskmanager.mail.connection``)
+and marks it sent. Timed from the commit that publishes the jobs to the last message
+received. The reference sends the same messages from one process with ``smtplib``:
+one connection per message (the reference since the first pass, when each job opened
+one), and, shown beside it, one connection for all (like for like since each pool
+process keeps one). Runs alternate Celery and the loops.
 """
 
 from __future__ import annotations

@@ -135,7 +135,8 @@ def email_section(t: dict[str, Any]) -> list[str]:
         f"`bench/email_rate.py`: {t['worker']}; the tests' loopback aiosmtpd sink; runs "
         f"alternating; load {t['load_during'][0]}-{t['load_during'][1]}.", "",
         "| path | messages/s (runs) |", "| --- | ---: |",
-        f"| Celery: `queue_email` → `deliver_email` → Flask-Mail | {rates('celery')} |",
+        "| Celery: `queue_email` → `deliver_email` → Flask-Mail, a kept connection per "
+        f"pool process | {rates('celery')} |",
         f"| smtplib loop, one connection per message (the reference) | {rates('smtplib')} |",
         f"| smtplib loop, one connection for all | {rates('smtplib_one_connection')} |",
         "",

@@ -133,6 +133,40 @@ class GatedInbox(Inbox):
         return "250 Message accepted"
 
 
+class SessionInbox(Inbox):
+    """An inbox that notes the connection each message came by and each QUIT, and can
+    be told to refuse the next message (451, a temporary failure, as a busy server
+    does) or to answer NOOP with something else than 250."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.peers: list[Any] = []  # the client's (address, port) of each accepted message
+        self.quits = 0
+        self.refuse_next = False
+        self.noop_reply = "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self._changed:
+            if self.refuse_next:
+                self.refuse_next = False
+                return "451 4.3.0 Try again later"
+            self.peers.append(session.peer)
+        return await super().handle_DATA(server, session, envelope)
+
+    async def handle_NOOP(self, server: Any, session: Any, envelope: Any, arg: str) -> str:
+        return self.noop_reply
+
+    async def handle_QUIT(self, server: Any, session: Any, envelope: Any) -> str:
+        with self._changed:
+            self.quits += 1
+            self._changed.notify_all()
+        return "221 Bye"
+
+    def connections(self) -> int:
+        """How many connections brought messages (each has its own client port)."""
+        return len(set(self.peers))
+
+
 class SMTPServer:
     def __init__(self, inbox: Inbox | None = None) -> None:
         self.port = free_port()
@@ -145,3 +179,9 @@ class SMTPServer:
 
     def stop(self) -> None:
         self._controller.stop()
+
+    def restart(self) -> None:
+        """Stop (closing every open connection), then listen again on the same port."""
+        self.stop()
+        self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.start()

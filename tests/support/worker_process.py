@@ -88,6 +88,13 @@ class WorkerProcess:
         """End the worker for good (cleanup): nothing it was doing matters any more."""
         self._kill_group()
 
+    def shut_down(self) -> int:
+        """Ask the worker to finish and exit (SIGTERM, a warm shutdown): its exit code."""
+        process, self._process = self._process, None
+        assert process is not None, "the worker is not running"
+        process.send_signal(signal.SIGTERM)
+        return process.wait(timeout=STOP_TIMEOUT_SECONDS)
+
     def _kill_group(self) -> bool:
         process, self._process = self._process, None
         if process is None:

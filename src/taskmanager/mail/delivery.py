@@ -11,7 +11,7 @@ from flask import current_app
 from flask_mail import Message
 
 from taskmanager.db import utcnow
-from taskmanager.extensions import mail
+from taskmanager.mail import connection
 from taskmanager.mail.models import OutboundEmail
 
 # Failures worth retrying: the SMTP server or the network, not our own bugs.
@@ -46,7 +46,8 @@ def transmit(email: OutboundEmail) -> None:
         with open(path, "wb") as handle:
             handle.write(message.as_bytes())
         return
-    mail.send(message)
+    # Over this process's kept connection (connection.py), not a new one a message.
+    connection.send(message)
 
 
 def mark_sent(email: OutboundEmail, when: datetime) -> None:
