@@ -54,6 +54,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MAIL_PORT": 25,
         "MAIL_USE_TLS": False,
         "MAIL_USE_SSL": False,
+        # The relay's certificate is always checked, against the system's CAs or, for a
+        # relay with a certificate of its own making, against this file (PEM).
+        "MAIL_TLS_CA_FILE": "",
         "MAIL_USERNAME": None,
         "MAIL_PASSWORD": None,
         "MAIL_DEFAULT_SENDER": "TaskManager <no-reply@taskmanager.local>",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -168,10 +169,15 @@ class SessionInbox(Inbox):
 
 
 class SMTPServer:
-    def __init__(self, inbox: Inbox | None = None) -> None:
+    def __init__(self, inbox: Inbox | None = None, tls: ssl.SSLContext | None = None) -> None:
         self.port = free_port()
         self.inbox = inbox or Inbox()
-        self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        # With ``tls``: STARTTLS offered, and required before any mail is accepted.
+        self._tls = {"tls_context": tls, "require_starttls": True} if tls else {}
+        self._controller = self._new_controller()
+
+    def _new_controller(self) -> Controller:
+        return Controller(self.inbox, hostname="127.0.0.1", port=self.port, **self._tls)
 
     def start(self) -> SMTPServer:
         self._controller.start()
@@ -183,5 +189,5 @@ class SMTPServer:
     def restart(self) -> None:
         """Stop (closing every open connection), then listen again on the same port."""
         self.stop()
-        self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self._controller = self._new_controller()
         self.start()

@@ -2,8 +2,8 @@
 
 ``mail.send`` opens a connection for every message (connect, EHLO, maybe STARTTLS
 and AUTH, then QUIT), which costs a worker about as much as the message itself
-(bench/NOTES.md, P9). Flask-Mail's own ``mail.connect()`` Connection can carry many
-messages: each process keeps one and reuses it. Reuse changes no delivery promise:
+(bench/NOTES.md, P9). Flask-Mail's own Connection (what ``mail.connect()`` gives)
+can carry many messages: each process keeps one and reuses it. Reuse changes no delivery promise:
 
 - Before a kept connection carries a message, it is checked (``_still_open``). One
   the server closed meanwhile (an idle timeout, a restart, a limit of messages per
@@ -28,6 +28,7 @@ import contextlib
 import os
 import selectors
 import smtplib
+import ssl
 import threading
 import time
 
@@ -37,12 +38,35 @@ from flask import current_app
 from flask_mail import Connection
 from flask_mail import Message
 
-from taskmanager.extensions import mail
-
 # A connection idle this long is asked with a NOOP before it carries a message: a
 # process sending steadily (messages milliseconds apart) never pays the round trip,
 # and a quiet one pays it when a millisecond does not matter.
 PROBE_AFTER_IDLE_SECONDS = 10.0
+
+
+class _Verified(Connection):
+    """Flask-Mail's connection, with the relay's certificate checked.
+
+    Flask-Mail calls ``starttls()`` and ``SMTP_SSL`` without an SSL context, and
+    Python then checks neither the certificate nor the host name: anyone on the way
+    to the relay could read the mail and the relay's password. This is its
+    ``configure_host`` with a verifying context, the one thing it does differently.
+    """
+
+    def configure_host(self) -> smtplib.SMTP:
+        cafile = current_app.config.get("MAIL_TLS_CA_FILE") or None
+        context = ssl.create_default_context(cafile=cafile)
+        host: smtplib.SMTP
+        if self.mail.use_ssl:
+            host = smtplib.SMTP_SSL(self.mail.server, self.mail.port, context=context)
+        else:
+            host = smtplib.SMTP(self.mail.server, self.mail.port)
+        host.set_debuglevel(int(self.mail.debug))
+        if self.mail.use_tls:
+            host.starttls(context=context)
+        if self.mail.username and self.mail.password:
+            host.login(self.mail.username, self.mail.password)
+        return host
 
 
 class _Kept:
@@ -81,7 +105,7 @@ class _Kept:
             self._drop(polite=False)
         if self.connection is None:
             # Entered but not left as a ``with`` block would: it stays open for the next.
-            self.connection = mail.connect().__enter__()
+            self.connection = _Verified(state).__enter__()
         return self.connection
 
     def _drop(self, *, polite: bool) -> None:
