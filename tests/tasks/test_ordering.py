@@ -298,3 +298,19 @@ def test_a_drop_above_a_card_is_refused_to_a_viewer(app, team, as_user):
     )  # fmt: skip
     assert answer.status_code == 403
     assert column(app, team.project) == [card]
+
+
+def test_the_api_takes_the_task_a_card_goes_above(app, team, api_as):
+    a, b, c = fill(app, team.project, 3)
+    api = api_as(team.people["owner"])
+    moved = api.patch(f"/tasks/{team.task.id}", json={"status": "in_progress", "above": c})
+    assert moved.status_code == 200, moved.json
+    assert column(app, team.project) == [a, b, team.task.id, c]
+    assert column(app, team.project, "todo") == []
+    refused = [
+        api.patch(f"/tasks/{a}", json={"above": c, "position": 0}),
+        api.patch(f"/tasks/{a}", json={"above": a}),
+    ]
+    assert [answer.status_code for answer in refused] == [422, 422]
+    assert "above" in refused[0].json["details"] and "above" in refused[1].json["details"]
+    assert column(app, team.project) == [a, b, team.task.id, c]

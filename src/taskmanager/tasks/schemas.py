@@ -84,6 +84,13 @@ class TaskCreate(TaskFields):
 class TaskUpdate(TaskFields):
     """Any subset of fields; those sent as null are cleared where that makes sense."""
 
+    above: Id | None = Field(
+        default=None,
+        description="Instead of `position`: put the card just above this task of its "
+        "status column, counted among all the column's cards, shown or not (a filtered "
+        "list's drop). A task no longer in that column: last.",
+    )
+
 
 def _day_or_moment(value: Any) -> Any:
     # A bare date ("2026-05-31") stays a date: the list reads it as a whole day in

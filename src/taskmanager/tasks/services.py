@@ -198,18 +198,6 @@ def _values(organization_id: int, sent: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def index_above(*, actor: Membership, task: Task, status: str, card_id: int) -> int | None:
-    """The index that ``update_task`` puts ``task`` at to land just above card ``card_id``.
-
-    For a drop on the board, which names the card below it (see ``ordering.index_above``).
-    Takes the board's lock first: held to the end of the transaction, through the
-    ``update_task`` that follows, no other drop can move cards in between.
-    """
-    require(actor.role, Action.WRITE_TASKS)
-    ordering.lock_columns(task.project_id)
-    return ordering.index_above(task, status, card_id)
-
-
 def update_task(
     *, actor: Membership, task: Task, data: TaskUpdate, expected_version: int | None = None
 ) -> Task:
@@ -224,14 +212,22 @@ def update_task(
         Unprocessable: an assignee or label from outside the organization.
     """
     require(actor.role, Action.WRITE_TASKS)
-    if {"status", "position"} & data.model_fields_set:
+    placing = {"position", "above"} & data.model_fields_set
+    if placing == {"position", "above"}:
+        raise Unprocessable(details={"above": "Send position or above, not both."})
+    if data.above == task.id:
+        raise Unprocessable(details={"above": "Name another task of the column."})
+    if placing or "status" in data.model_fields_set:
         ordering.lock_columns(task.project_id)  # before the task's row: see ordering
     check_version(task, expected_version, noun="task")
     sent = data.model_dump(exclude_unset=True)
-    position = sent.pop("position", None)
-    moving = "position" in data.model_fields_set
+    position, above = sent.pop("position", None), sent.pop("above", None)
+    moving = bool(placing)
     values = _values(task.organization_id, sent)
     status = values.pop("status", task.status)
+    if above is not None:
+        # Counted under the lock just taken: no other drop moves cards in between.
+        position = ordering.index_above(task, status, above)
     changes: dict[str, list[Any]] = {}
     for name, new in values.items():
         old = getattr(task, name)

@@ -143,13 +143,14 @@ def move_task(task_id: int) -> ResponseReturnValue:
     """Move a card on the board: a plain form post, or an htmx request from drag and drop."""
     me = membership()
     found = services.get_task(me.organization_id, task_id)
-    status = request.form.get("status")
-    data = {"status": status, "position": int_or_none(request.form.get("position"))}
-    # A drop names the card it landed above ("above"); the index it stands for is
-    # counted among all the column's cards, shown or not.
+    data: dict[str, object] = {"status": request.form.get("status")}
+    # A drop names the card it landed above: an index among the shown cards would be
+    # wrong on a filtered board. The menu's form sends neither: the end of the column.
     above = int_or_none(request.form.get("above"))
-    if above is not None and status:
-        data["position"] = services.index_above(actor=me, task=found, status=status, card_id=above)
+    if above is not None:
+        data["above"] = above
+    else:
+        data["position"] = int_or_none(request.form.get("position"))
     version = int_or_none(request.form.get("version"))
     back = url_for("org.board", project_id=found.project_id)
     if request.headers.get("HX-Request"):
