@@ -212,3 +212,15 @@ def test_another_organizations_board_is_404(app, team, as_user, make_user, path)
     project = make_project(app, org)
     client = as_user(team.people["owner"])
     assert client.get(f"/o/{team.org.slug}/projects/{project.id}/board{path}").status_code == 404
+
+
+@pytest.mark.parametrize("view", ["", "/board"])
+def test_the_my_tasks_filter_shows_in_the_filter_form(app, team, as_user, view):
+    # "My tasks" is ?assignee=me: the form must show it (and send it back with the next
+    # filter), not "Anyone", which dropped it on the next press of Filter.
+    page = as_user(team.people["member"]).get(
+        f"/o/{team.org.slug}/projects/{team.project.id}{view}?assignee=me"
+    )
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert re.search(r'<option value="me"\s+selected>Me</option>', html)
