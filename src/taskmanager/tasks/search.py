@@ -89,12 +89,13 @@ def _fts5_rows(table: str, found: list[str]) -> Select[Any]:
 # ``search_words`` in [low, high) are those that start with the term (byte order, "C");
 # each is quoted as tsquery input, backslashes and quotes doubled.
 _TERM = r"""(SELECT CASE
-    WHEN count(*) BETWEEN 1 AND {most} AND CAST(to_tsquery('simple', :{term}) AS text) = :{term}
+    WHEN count(*) BETWEEN 1 AND :search_most
+        AND CAST(to_tsquery('simple', :{term}) AS text) = :{term}
     THEN CAST(string_agg('''' || replace(replace(word, '\', '\\'), '''', '''''') || '''', ' | ')
         AS tsquery)
     ELSE to_tsquery('simple', :{term}) END
     FROM (SELECT DISTINCT word FROM search_words WHERE word >= :{low} AND word < :{high}
-        ORDER BY word LIMIT {most_and_one}) AS found)"""
+        ORDER BY word LIMIT :search_most + 1) AS found)"""
 
 
 def _statement(document: str, terms: int) -> str:
@@ -104,8 +105,6 @@ def _statement(document: str, terms: int) -> str:
             term=f"search_term_{n}",
             low=f"search_low_{n}",
             high=f"search_high_{n}",
-            most=MAX_EXPANSION,
-            most_and_one=MAX_EXPANSION + 1,
         )
         for n in range(terms)
     ]
@@ -137,7 +136,7 @@ def _query(document: str, found: list[str]) -> ColumnElement[bool]:
     an empty range, which keeps the prefix. Written as SQL text: as SQLAlchemy
     expressions the statement cost ~3 ms more CPU to build each time.
     """
-    values = {}
+    values: dict[str, object] = {"search_most": MAX_EXPANSION}
     for n, term in enumerate(found):
         values[f"search_term_{n}"] = _tsquery([term])
         high = term[:-1] + chr(ord(term[-1]) + 1) if term.isascii() else term

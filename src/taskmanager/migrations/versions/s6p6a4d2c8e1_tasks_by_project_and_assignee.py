@@ -25,6 +25,9 @@ def upgrade():
         # plain CREATE INDEX blocks them for its whole build (about 5 s at 1M tasks).
         # It cannot run inside a transaction, hence the autocommit block.
         with op.get_context().autocommit_block():
+            # A concurrent build that failed (cancelled, a deadlock) leaves an invalid
+            # index of this name behind, which would fail the next try.
+            op.drop_index(NAME, "tasks", postgresql_concurrently=True, if_exists=True)
             op.create_index(NAME, "tasks", COLUMNS, postgresql_concurrently=True)
         return
     with op.batch_alter_table("tasks", schema=None) as batch_op:

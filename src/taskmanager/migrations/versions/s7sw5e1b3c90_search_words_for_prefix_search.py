@@ -48,13 +48,6 @@ def upgrade():
         return
     # "C": byte order, the order a tsquery prefix compares in; a prefix is a range.
     op.execute('CREATE TABLE search_words (word text COLLATE "C" NOT NULL)')
-    op.execute(
-        f"INSERT INTO search_words (word) "  # noqa: S608 (our own constants)
-        f"SELECT unnest(tsvector_to_array({TASK_DOCUMENT.format(row='tasks')})) FROM tasks "
-        f"UNION SELECT unnest(tsvector_to_array({COMMENT_DOCUMENT.format(row='comments')})) "
-        f"FROM comments"
-    )
-    op.execute("CREATE INDEX ix_search_words_word ON search_words (word)")
     op.execute(KEEP.format(name="search_words_of_task", document=TASK_DOCUMENT.format(row="NEW")))
     op.execute(
         KEEP.format(name="search_words_of_comment", document=COMMENT_DOCUMENT.format(row="NEW"))
@@ -67,6 +60,17 @@ def upgrade():
         "CREATE TRIGGER comments_search_words AFTER INSERT OR UPDATE OF body "
         "ON comments FOR EACH ROW EXECUTE FUNCTION search_words_of_comment()"
     )
+    # The triggers first, then the words already stored. CREATE TRIGGER locks the
+    # table against writes until this migration commits, so the fill below sees every
+    # row written before, and every row written after goes through a trigger: filled
+    # first, a task saved between the fill and the triggers would have lost its words.
+    op.execute(
+        f"INSERT INTO search_words (word) "  # noqa: S608 (our own constants)
+        f"SELECT unnest(tsvector_to_array({TASK_DOCUMENT.format(row='tasks')})) FROM tasks "
+        f"UNION SELECT unnest(tsvector_to_array({COMMENT_DOCUMENT.format(row='comments')})) "
+        f"FROM comments"
+    )
+    op.execute("CREATE INDEX ix_search_words_word ON search_words (word)")
     op.execute("ANALYZE search_words")
 
 
