@@ -91,11 +91,17 @@ def test_a_drop_moves_the_card_in_place_and_survives_a_reload(page, crew):
 
 def test_a_drop_on_a_filtered_board_lands_where_it_was_dropped(page, crew, app):
     # Filtered to Max's cards, "To do" shows the fuel and the seals; the fins (nobody's)
-    # sit hidden between them. Dropped on the top of the seals, the tank must land
-    # just above the seals, not second among all the column's cards (above the fins).
+    # sit hidden between them, the nose hidden after them. Dropped on the top of the
+    # seals, the tank must land just above the seals, not second among all the
+    # column's cards (above the fins); dropped under the seals, the fuel must land just
+    # below them, not behind the hidden nose.
     lead, mate, org, project = crew
     make_task(app, project, lead, title="Check the seals", assignee_id=mate.id)
+    make_task(app, project, lead, title="Polish the nose")
     make_task(app, project, lead, title="Fill the tank", status="in_progress", assignee_id=mate.id)
+    # Tall enough for the whole board: a drag that scrolls the page mid-way picks up
+    # whatever card is under the pointer by then.
+    page.set_viewport_size({"width": 1280, "height": 1400})
     open_board(page, lead, org, project)
     page.goto(f"/o/{org.slug}/projects/{project.id}/board?assignee={mate.id}")
     todo = column(page, "To do")
@@ -105,10 +111,16 @@ def test_a_drop_on_a_filtered_board_lands_where_it_was_dropped(page, crew, app):
     with page.expect_response(lambda r: "/move" in r.url and r.status == 200):
         tank.drag_to(seals, target_position={"x": 20, "y": 3})
     expect(todo.locator("article")).to_have_count(3)
+    fuel = todo.locator("article", has_text="Order the fuel")
+    box = seals.bounding_box()
+    assert box is not None
+    with page.expect_response(lambda r: "/move" in r.url and r.status == 200):
+        fuel.drag_to(seals, target_position={"x": 20, "y": box["height"] - 3})
+    expect(todo.locator("article").last).to_contain_text("Order the fuel")
     page.goto(f"/o/{org.slug}/projects/{project.id}/board")  # unfiltered
     cards = column(page, "To do").locator("article")
-    expect(cards).to_have_count(4)
-    names = ("Order the fuel", "Paint the fins", "Fill the tank", "Check the seals")
+    expect(cards).to_have_count(5)
+    names = ("Paint the fins", "Fill the tank", "Check the seals", "Order the fuel", "Polish")
     shown = [next(name for name in names if name in text) for text in cards.all_inner_texts()]
     assert shown == list(names)
 

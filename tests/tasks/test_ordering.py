@@ -314,3 +314,20 @@ def test_the_api_takes_the_task_a_card_goes_above(app, team, api_as):
     assert [answer.status_code for answer in refused] == [422, 422]
     assert "above" in refused[0].json["details"] and "above" in refused[1].json["details"]
     assert column(app, team.project) == [a, b, team.task.id, c]
+
+
+def test_a_drop_under_the_last_shown_card_lands_just_below_it(app, team, as_user, api_as):
+    # A column shown a page at a time: under the last card shown, the card goes just
+    # below that card, not behind every card "Load more" would show.
+    ids = fill(app, team.project, 50)
+    answer = post(
+        as_user(team.people["owner"]), f"/o/{team.org.slug}/tasks/{team.task.id}/move",
+        {"status": "in_progress", "below": ids[29]}, headers={"HX-Request": "true"},
+    )  # fmt: skip
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert column(app, team.project) == [*ids[:30], team.task.id, *ids[30:]]
+    api = api_as(team.people["owner"])
+    assert api.patch(f"/tasks/{ids[0]}", json={"below": ids[49]}).status_code == 200
+    assert column(app, team.project)[-2:] == [ids[49], ids[0]]
+    refused = api.patch(f"/tasks/{ids[1]}", json={"below": ids[2], "above": ids[3]})
+    assert refused.status_code == 422 and set(refused.json["details"]) == {"above", "below"}

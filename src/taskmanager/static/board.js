@@ -25,17 +25,19 @@
     list.insertBefore(card, before || list.querySelector(".board-more"));
   }
 
-  // ``below``: the card the drop landed above (null: the end of the column). Sent by
-  // its id, not as an index: a filtered board, or a column shown a page at a time,
-  // hides cards that an index counted among the shown ones would land among.
-  function move(card, column, below) {
+  // ``spot``: {above: card} or {below: card}, the shown card the drop landed next to
+  // (null: the end of the column). Sent by its id, not as an index: a filtered board,
+  // or a column shown a page at a time, hides cards that an index counted among the
+  // shown ones would land among.
+  function move(card, column, spot) {
     const form = card.querySelector(".board-move-form");
     const values = {
       csrf_token: form.querySelector("[name=csrf_token]").value,
       version: card.dataset.version,
       status: column.dataset.status,
     };
-    if (below) values.above = below.dataset.taskId;
+    if (spot && spot.above) values.above = spot.above.dataset.taskId;
+    if (spot && spot.below) values.below = spot.below.dataset.taskId;
     // The board's filters ride along, so the counts that come back are the shown ones.
     const query = new URL(board().dataset.pollUrl, location.href).search;
     inFlight += 1;
@@ -81,7 +83,10 @@
     const others = [...cardsOf(column).querySelectorAll(".board-card")].filter((c) => c !== card);
     const below = others.find((c) => event.clientY < c.getBoundingClientRect().top + c.offsetHeight / 2);
     place(card, column, below);
-    move(card, column, below || null);
+    // Under the last shown card: just below it, not at the column's very end (cards
+    // behind "Load more" follow it).
+    const last = others[others.length - 1];
+    move(card, column, below ? { above: below } : last ? { below: last } : null);
   });
 
   // The card menu's form: the same move, to the end of the chosen column.

@@ -73,12 +73,13 @@ def next_position(project_id: int, status: str) -> int:
     return _make_room(project_id, status, None, slot=count, count=count)
 
 
-def index_above(task: Task, status: str, card_id: int) -> int | None:
-    """The index in the ``status`` column that puts ``task`` just above card ``card_id``.
+def index_of(task: Task, status: str, card_id: int) -> int | None:
+    """Where card ``card_id`` sits in the ``status`` column, counted without ``task``.
 
-    The board sends the card a drop landed above, not an index among the cards it
-    shows: a filtered board or a column shown a page at a time hides cards, and an
-    index counted among the shown ones lands among the hidden ones. None (the end)
+    A drop names the card it landed above or below, not an index among the cards the
+    client shows: a filtered board or a column shown a page at a time hides cards,
+    and an index counted among the shown ones lands among the hidden ones. The card's
+    index is where ``task`` goes to land just above it; one more, just below. None
     when that card has left the column meanwhile. The caller holds ``lock_columns``.
     """
     card = db.session.execute(

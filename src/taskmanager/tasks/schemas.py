@@ -90,6 +90,12 @@ class TaskUpdate(TaskFields):
         "status column, counted among all the column's cards, shown or not (a filtered "
         "list's drop). A task no longer in that column: last.",
     )
+    below: Id | None = Field(
+        default=None,
+        description="Instead of `position`: put the card just below this task of its "
+        "status column (a drop under the last card a client shows). A task no longer "
+        "in that column: last.",
+    )
 
 
 def _day_or_moment(value: Any) -> Any:

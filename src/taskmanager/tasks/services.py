@@ -198,6 +198,9 @@ def _values(organization_id: int, sent: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+PLACE_ONCE = "Send one of position, above or below."
+
+
 def update_task(
     *, actor: Membership, task: Task, data: TaskUpdate, expected_version: int | None = None
 ) -> Task:
@@ -212,22 +215,24 @@ def update_task(
         Unprocessable: an assignee or label from outside the organization.
     """
     require(actor.role, Action.WRITE_TASKS)
-    placing = {"position", "above"} & data.model_fields_set
-    if placing == {"position", "above"}:
-        raise Unprocessable(details={"above": "Send position or above, not both."})
-    if data.above == task.id:
-        raise Unprocessable(details={"above": "Name another task of the column."})
+    placing = {"position", "above", "below"} & data.model_fields_set
+    if len(placing) > 1:
+        raise Unprocessable(details={name: PLACE_ONCE for name in sorted(placing)})
+    for name in ("above", "below"):
+        if getattr(data, name) == task.id:
+            raise Unprocessable(details={name: "Name another task of the column."})
     if placing or "status" in data.model_fields_set:
         ordering.lock_columns(task.project_id)  # before the task's row: see ordering
     check_version(task, expected_version, noun="task")
     sent = data.model_dump(exclude_unset=True)
-    position, above = sent.pop("position", None), sent.pop("above", None)
+    position, above, below = (sent.pop(name, None) for name in ("position", "above", "below"))
     moving = bool(placing)
     values = _values(task.organization_id, sent)
     status = values.pop("status", task.status)
-    if above is not None:
+    if above is not None or below is not None:
         # Counted under the lock just taken: no other drop moves cards in between.
-        position = ordering.index_above(task, status, above)
+        index = ordering.index_of(task, status, above or below)
+        position = None if index is None else index + (below is not None)
     changes: dict[str, list[Any]] = {}
     for name, new in values.items():
         old = getattr(task, name)

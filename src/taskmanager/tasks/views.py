@@ -144,12 +144,12 @@ def move_task(task_id: int) -> ResponseReturnValue:
     me = membership()
     found = services.get_task(me.organization_id, task_id)
     data: dict[str, object] = {"status": request.form.get("status")}
-    # A drop names the card it landed above: an index among the shown cards would be
-    # wrong on a filtered board. The menu's form sends neither: the end of the column.
-    above = int_or_none(request.form.get("above"))
-    if above is not None:
-        data["above"] = above
-    else:
+    # A drop names the card it landed above or below: an index among the shown cards
+    # would be wrong on a filtered board. The menu's form sends none: the column's end.
+    for name in ("above", "below"):
+        if (card_id := int_or_none(request.form.get(name))) is not None:
+            data[name] = card_id
+    if len(data) == 1:
         data["position"] = int_or_none(request.form.get("position"))
     version = int_or_none(request.form.get("version"))
     back = url_for("org.board", project_id=found.project_id)
