@@ -82,16 +82,29 @@ def index_of(task: Task, status: str, card_id: int) -> int | None:
     index is where ``task`` goes to land just above it; one more, just below. None
     when that card has left the column meanwhile. The caller holds ``lock_columns``.
     """
-    card = db.session.execute(
-        _others(task.project_id, status, task.id).where(Task.id == card_id)
-    ).first()
-    if card is None:
-        return None
-    position, card_id = card
-    above = _others(task.project_id, status, task.id).where(
-        or_(Task.position < position, and_(Task.position == position, Task.id < card_id))
+    # One statement: the card, if it is still in the column, with the count of the
+    # column's cards before it.
+    card = aliased(Task)
+    before = (
+        _others(task.project_id, status, task.id)
+        .where(
+            or_(
+                Task.position < card.position,
+                and_(Task.position == card.position, Task.id < card.id),
+            )
+        )
+        .with_only_columns(func.count())
+        .scalar_subquery()
     )
-    return db.session.scalar(select(func.count()).select_from(above.subquery())) or 0
+    found = db.session.execute(
+        select(before).where(
+            card.id == card_id,
+            card.id != task.id,
+            card.project_id == task.project_id,
+            card.status == status,
+        )
+    ).first()
+    return None if found is None else int(found[0])
 
 
 def move(task: Task, status: str, index: int | None, changes: dict[str, list[Any]]) -> None:
