@@ -80,9 +80,8 @@ def database() -> str:
 
 @pytest.fixture(scope="session")
 def smtp_server() -> Iterator[SMTPServer]:
-    server = SMTPServer().start()
-    yield server
-    server.stop()
+    with SMTPServer() as server:
+        yield server
 
 
 @pytest.fixture

@@ -36,11 +36,8 @@ REQUEUE_TASK = "taskmanager.mail.jobs.requeue_unsent_emails"
 
 @pytest.fixture
 def sink() -> Iterator[SMTPServer]:
-    server = SMTPServer(GatedInbox(delay=SMTP_DELAY_SECONDS)).start()
-    try:
+    with SMTPServer(GatedInbox(delay=SMTP_DELAY_SECONDS)) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -26,11 +26,8 @@ BATCH = 10
 
 @pytest.fixture
 def sink() -> Iterator[SMTPServer]:
-    server = SMTPServer(SessionInbox()).start()
-    try:
+    with SMTPServer(SessionInbox()) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def test_pool_processes_keep_a_connection_each_and_reconnect_after_a_server_restart(

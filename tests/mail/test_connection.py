@@ -31,11 +31,8 @@ from tests.support.smtp import SMTPServer
 
 @pytest.fixture
 def sink() -> Iterator[SMTPServer]:
-    server = SMTPServer(SessionInbox()).start()
-    try:
+    with SMTPServer(SessionInbox()) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -64,12 +64,11 @@ def relay(tmp_path: Path) -> Iterator[tuple[SMTPServer, Path]]:
     cert, key = self_signed(tmp_path)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
-    server = SMTPServer(tls=context).start()
-    try:
-        yield server, cert
-    finally:
-        connection.close()  # this process's kept connection goes to a server about to stop
-        server.stop()
+    with SMTPServer(tls=context) as server:
+        try:
+            yield server, cert
+        finally:
+            connection.close()  # this process's kept connection goes to a server about to stop
 
 
 def send_through(server: SMTPServer, **settings: object) -> None:

@@ -12,10 +12,9 @@ from sqlalchemy import text
 from taskmanager import create_app
 from taskmanager import tenancy
 from taskmanager.extensions import db
-from taskmanager.orgs.models import Organization
-from taskmanager.projects.models import Project
 from taskmanager.tasks.models import Comment
 from taskmanager.tasks.models import Task
+from tests.support.migrations import old_projects
 from tests.test_migrations import empty_postgres  # noqa: F401 - a fixture
 
 BEFORE = "s6p6a4d2c8e1"
@@ -28,12 +27,7 @@ def test_the_migration_gathers_the_stored_words(empty_postgres):  # noqa: F811
     with app.app_context():
         upgrade(revision=BEFORE)
         with tenancy.system():
-            org = Organization(name="Old", slug="old")
-            db.session.add(org)
-            db.session.flush()
-            project = Project(organization_id=org.id, name="A")
-            db.session.add(project)
-            db.session.flush()
+            org, [project] = old_projects("A")
             task = Task(organization_id=org.id, project_id=project.id, title="Shipping",
                         description="Crates of Lorem", status="todo", position=0)  # fmt: skip
             db.session.add(task)

@@ -186,6 +186,12 @@ class SMTPServer:
     def stop(self) -> None:
         self._controller.stop()
 
+    def __enter__(self) -> SMTPServer:
+        return self.start()
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
     def restart(self) -> None:
         """Stop (closing every open connection), then listen again on the same port."""
         self.stop()

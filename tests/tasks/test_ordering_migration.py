@@ -11,9 +11,8 @@ from sqlalchemy import select
 from taskmanager import create_app
 from taskmanager import tenancy
 from taskmanager.extensions import db
-from taskmanager.orgs.models import Organization
-from taskmanager.projects.models import Project
 from taskmanager.tasks.models import Task
+from tests.support.migrations import old_projects
 from tests.test_migrations import empty_postgres  # noqa: F401 - a fixture
 
 BEFORE = "rc3e9a1f5b20"
@@ -39,12 +38,7 @@ def migrate_stored_positions(url):
     with app.app_context():
         upgrade(revision=BEFORE)
         with tenancy.system():
-            org = Organization(name="Old", slug="old")
-            db.session.add(org)
-            db.session.flush()
-            projects = [Project(organization_id=org.id, name=n) for n in ("A", "B")]
-            db.session.add_all(projects)
-            db.session.flush()
+            org, projects = old_projects("A", "B")
             # As the code before stored them: 0, 1, 2... per column, and a tie.
             stored = [(0, "todo", 2), (0, "todo", 0), (0, "todo", 1), (0, "done", 0),
                       (1, "todo", 0), (1, "todo", 1), (1, "todo", 1)]  # fmt: skip
