@@ -133,7 +133,7 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(prog="python -m bench.inprocess")
     parser.add_argument("--size", default="1k", choices=sorted(data.SIZES))
-    parser.add_argument("--profile", choices=["task", "list50", "create", "livez"])
+    parser.add_argument("--profile", choices=["task", "list10", "list50", "create", "livez"])
     parser.add_argument("--n", type=int, default=300)
     parser.add_argument("--show", action="store_true", help="print each statement")
     parser.add_argument("--width", type=int, default=300, help="characters of each shown")
@@ -141,10 +141,15 @@ def main() -> None:
     parser.add_argument(
         "--cpu-ms", action="store_true", help="CPU ms per request of each endpoint (best of 5)"
     )
+    parser.add_argument(
+        "--redis",
+        default="",
+        help="a Redis URL for the rate limits, as the served bench has (default: memory://)",
+    )
     args = parser.parse_args()
     dataset = data.ensure(args.size)
     os.environ.setdefault("TASKMANAGER_INSTANCE_PATH", str(data.ROOT / "bench" / "instance"))
-    app = create_app(product_config(dataset))
+    app = create_app(product_config(dataset, args.redis))
     token = access_token(app, dataset)
     print(count_statements(app, token, dataset))
     if args.cpu_ms:
