@@ -2,11 +2,14 @@
 
 import io
 
+import orjson
 import pytest
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from taskmanager import create_app
 from taskmanager.guards import bound_streamed_body
+from taskmanager.jsonprovider import OrjsonProvider
+from taskmanager.jsonprovider import TooDeep
 from taskmanager.links import safe_target
 from tests.accounts.test_sessions import sign_in
 from tests.conftest import post
@@ -27,6 +30,16 @@ def test_deeply_nested_json_is_400_in_the_error_shape(client, path):
     response = client.post(path, data="[" * 50_000, content_type="application/json")
     assert response.status_code == 400
     assert response.json["error"] == "invalid_json"
+
+
+def test_the_app_writes_json_with_orjson_and_reads_it_with_the_depth_bound(app):
+    # One provider does both. A second one set by guards.py once replaced this one,
+    # and every answer went back to the standard library's encoder unnoticed.
+    assert isinstance(app.json, OrjsonProvider)
+    value = {"b": 1, "a": [1, "é", None]}
+    assert app.json.dumps(value) == orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+    with pytest.raises(TooDeep):
+        app.json.loads("[" * 50_000)
 
 
 def test_deeply_nested_json_to_a_page_is_a_400_page(client):

@@ -8,9 +8,9 @@ Each bound is one mechanism for every route, so a new view cannot forget it:
   A route that takes more (an upload) raises its own bound *before touching the
   body*, in the view or a ``before_request`` of its blueprint:
   ``request.max_content_length = 100 * 1024 * 1024`` (Flask 3.1).
-- JSON depth: the parser recurses once per level; ``JSONProvider`` turns running out of
-  stack into "not valid JSON" (a ValueError, which ``get_json`` maps to 400) instead
-  of a RecursionError and a 500.
+- JSON depth: the parser recurses once per level; the app's JSON provider
+  (jsonprovider.py) turns running out of stack into "not valid JSON" (a ValueError,
+  which ``get_json`` maps to 400) instead of a RecursionError and a 500.
 - NUL (U+0000): PostgreSQL text cannot hold it and SQLite's LIKE stops at it, so a NUL
   in the path, the query string or a form field is a 400 before any view or query
   runs. The API checks its JSON bodies itself (api/http.py ``refuse_nul``), naming the
@@ -22,12 +22,10 @@ Each bound is one mechanism for every route, so a new view cannot forget it:
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Flask
 from flask import request
-from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from taskmanager.errors import ValidationFailed
@@ -36,21 +34,6 @@ from taskmanager.errors import ValidationFailed
 MAX_PASSWORD_LENGTH = 1000
 PASSWORD_FIELDS = ("password", "new_password", "new_password_confirm", "password_confirm")
 FORM_TYPES = ("application/x-www-form-urlencoded",)
-
-
-class TooDeep(ValueError):
-    """JSON nested deeper than the parser's recursion allows."""
-
-
-class JSONProvider(DefaultJSONProvider):
-    """Flask's JSON, with deep nesting refused as invalid input rather than a crash."""
-
-    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
-        try:
-            return json.loads(s, **kwargs)
-        except RecursionError:
-            # ValueError: Request.get_json turns it into 400 (or None when silent).
-            raise TooDeep("The JSON is nested too deeply.") from None
 
 
 def _has_nul(values: Any) -> bool:
@@ -114,9 +97,6 @@ def bound_streamed_body() -> None:
 
 
 def init_app(app: Flask) -> None:
-    # The class too: Flask-Security (initialised later) wraps the app's provider class.
-    app.json_provider_class = JSONProvider
-    app.json = JSONProvider(app)
     # Flask 3.1's default (500 kB) for the text fields of a form, said out loud.
     app.config.setdefault("MAX_FORM_MEMORY_SIZE", 500_000)
     # First of the app's before_request functions: nothing may read a NUL before this.
