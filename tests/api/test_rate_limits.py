@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from redis import Redis
 
 from taskmanager import create_app
 from taskmanager.extensions import db
@@ -131,6 +132,26 @@ def outage_app(app, limiter_redis, tmp_path_factory):
         db.engine.dispose()
     # create_app made its Celery the process default; give it back.
     app.extensions["celery"].set_default()
+
+
+def evalsha_calls(server: RedisServer) -> int:
+    stats = Redis.from_url(server.url()).info("commandstats")
+    return int(stats.get("cmdstat_evalsha", {}).get("calls", 0))
+
+
+def test_each_request_costs_one_round_trip_to_the_limiter_redis(outage_app, limiter_redis):
+    # The hit's script returns the window too (rate_limits.WindowRedisStorage): the
+    # headers no longer read it again. Unauthenticated reads: no database needed.
+    api = Api(outage_app.test_client())
+    api.get("/me")  # the scripts are loaded (SCRIPT LOAD, then EVALSHA) on first use
+    before = evalsha_calls(limiter_redis)
+
+    answers = [api.get("/me") for _ in range(3)]
+
+    assert evalsha_calls(limiter_redis) - before == 3
+    assert [a.headers["X-RateLimit-Remaining"] for a in answers] == ["1", "0", "0"]
+    assert [a.status_code for a in answers] == [401, 401, 429]
+    assert int(answers[0].headers["X-RateLimit-Reset"]) >= int(time.time())
 
 
 def test_with_the_limiter_redis_down_answers_are_not_500_and_limits_still_hold(
