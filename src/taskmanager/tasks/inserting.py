@@ -56,6 +56,12 @@ COLUMNS = (
     "assignee_id", "created_by_id", "completed_at", "reminded_at", "assigned_at", "version",
     "created_at", "updated_at",
 )  # fmt: skip
+# What a new task has, without a query to say so: no comments nor files, no
+# checklist, nothing blocking it, no repeat rule.
+NEW_TASK_MARKS = {
+    "comment_count": 0, "attachment_count": 0, "checklist_done": 0, "checklist_total": 0,
+    "blocked": False, "repeat_rule": None, "repeat_zone": None,
+}  # fmt: skip
 
 
 @dataclass
@@ -180,13 +186,12 @@ def insert_task(*, project: Project, new: NewTask, actor: User) -> Task | None:
     db.session.add(task)
     # What make_transient_to_detached left unloaded, as a new task has it: no query.
     for name, value in (
-        ("project", project), ("assignee", new.assignee), ("labels", new.labels),
-        ("created_by", actor if row["created_by_id"] == actor.id else None),
-        ("comment_count", 0), ("attachment_count", 0), ("checklist_done", 0),
-        ("checklist_total", 0), ("blocked", False), ("repeat_rule", None),
-        ("repeat_zone", None), ("watcher_ids", ",".join(map(str, followers))),
+        *NEW_TASK_MARKS.items(), ("project", project), ("assignee", new.assignee),
+        ("labels", new.labels), ("watcher_ids", ",".join(map(str, followers))),
     ):  # fmt: skip
         set_committed_value(task, name, value)
+    if row["created_by_id"] == actor.id:
+        set_committed_value(task, "created_by", actor)
     session = db.session()
     if webhooks.may_have_webhooks(session, row["organization_id"]):
         entry = ActivityEvent(

@@ -3,7 +3,8 @@
 Pages and the API call these same functions. Each use case is one transaction, and a
 write that names an out-of-date ``version`` is refused with StaleVersion (a Conflict)
 rather than silently overwriting someone else's change. Lists and pages of tasks are
-in listing.py, board order in ordering.py.
+in listing.py, board order in ordering.py, the one statement that writes a new task in
+inserting.py.
 """
 
 from __future__ import annotations
@@ -42,11 +43,6 @@ from taskmanager.tasks.models import Status
 from taskmanager.tasks.models import Task
 from taskmanager.tasks.schemas import TaskCreate
 from taskmanager.tasks.schemas import TaskUpdate
-
-NEW_TASK_MARKS = {
-    "comment_count": 0, "attachment_count": 0, "checklist_done": 0, "checklist_total": 0,
-    "blocked": False, "repeat_rule": None, "repeat_zone": None,
-}  # fmt: skip
 
 
 def get_task(organization_id: int, task_id: int) -> Task:
@@ -181,7 +177,7 @@ def create_task(*, actor: Membership, project: Project, data: TaskCreate) -> Tas
         db.session.flush()
         # New: no comments nor files, no checklist, nothing blocking it, and followed
         # by those new_task names; no query to say so.
-        for name, value in NEW_TASK_MARKS.items():
+        for name, value in inserting.NEW_TASK_MARKS.items():
             set_committed_value(task, name, value)
         set_committed_value(task, "watcher_ids", watchers.written_ids(new.followers))
         activity.record(
