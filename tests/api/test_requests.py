@@ -1,10 +1,12 @@
 """Conventions: mass assignment refused, If-Match, pages and Link, the one error shape."""
 
 import pytest
+from sqlalchemy import select
 
 from taskmanager import tenancy
 from taskmanager.accounts.models import User
 from taskmanager.extensions import db
+from taskmanager.notifications.models import Notification
 from taskmanager.tasks.models import Task
 
 SMUGGLED = [
@@ -85,6 +87,32 @@ def test_creating_answers_201_with_location_and_etag(team, api_as):
     assert response.headers["Location"] == f"/api/v1/tasks/{response.json['id']}"
     assert response.headers["ETag"] == '"1"'
     assert api.get(response.headers["Location"].removeprefix("/api/v1")).status_code == 200
+
+
+def test_a_created_task_answers_as_it_reads_back(app, team, api_as):
+    # The answer is made from what was written (tasks/inserting.py), not reloaded:
+    # it must say what a read of the task says, labels, assignee and followers too.
+    api = api_as(team.people["member"])
+    assignee = team.people["admin"]
+    body = {
+        "title": "Full", "description": "All of it", "status": "done", "priority": "urgent",
+        "due_at": "2031-05-01T09:30:00Z", "assignee_id": assignee.id,
+        "label_ids": [team.label.id],
+    }  # fmt: skip
+    created = api.post(f"/projects/{team.project.id}/tasks", json=body)
+    assert created.status_code == 201
+    read = api.get(f"/tasks/{created.json['id']}")
+    assert created.json == read.json
+    assert created.headers["ETag"] == read.headers["ETag"] == '"1"'
+    assert (read.json["watching"], read.json["watcher_count"]) == (True, 2)
+    assert read.json["position"] == 0  # the first card of the done column
+    history = api.get(f"/tasks/{created.json['id']}/activity").json
+    assert [entry["verb"] for entry in history["items"]] == ["task.created"]
+    with app.app_context(), tenancy.system():
+        told = db.session.scalars(
+            select(Notification.user_id).where(Notification.task_id == created.json["id"])
+        ).all()
+    assert told == [assignee.id]
 
 
 def test_a_task_embeds_what_a_list_needs(team, api_as):

@@ -3,7 +3,8 @@
 Pages and the API call these same functions. Each use case is one transaction, and a
 write that names an out-of-date ``version`` is refused with StaleVersion (a Conflict)
 rather than silently overwriting someone else's change. Lists and pages of tasks are
-in listing.py, board order in ordering.py.
+in listing.py, board order in ordering.py, the one statement that writes a new task in
+inserting.py.
 """
 
 from __future__ import annotations
@@ -34,17 +35,14 @@ from taskmanager.policy import require
 from taskmanager.projects.models import Label
 from taskmanager.projects.models import Project
 from taskmanager.recurrence import hooks as recurrence
+from taskmanager.tasks import inserting
 from taskmanager.tasks import ordering
+from taskmanager.tasks.inserting import NewTask
 from taskmanager.tasks.models import Priority
 from taskmanager.tasks.models import Status
 from taskmanager.tasks.models import Task
 from taskmanager.tasks.schemas import TaskCreate
 from taskmanager.tasks.schemas import TaskUpdate
-
-NEW_TASK_MARKS = {
-    "comment_count": 0, "attachment_count": 0, "checklist_done": 0, "checklist_total": 0,
-    "blocked": False, "repeat_rule": None, "repeat_zone": None,
-}  # fmt: skip
 
 
 def get_task(organization_id: int, task_id: int) -> Task:
@@ -93,17 +91,13 @@ def require_open(project: Project) -> None:
         raise Conflict("This project is archived; unarchive it to add tasks.")
 
 
-def build_task(
-    *, project: Project, data: TaskCreate, created_by_id: int | None, position: int | None = None
-) -> Task:
-    """A new task in ``project``, added to the session but not committed.
+def new_task(*, project: Project, data: TaskCreate, created_by_id: int | None) -> NewTask:
+    """A new task's columns and relations, checked, its position aside.
 
-    The one place a task is constructed: ``create_task``, the CSV import and a
-    checklist item's conversion all call it, so the defaults and the rules (no tasks in
-    an archived project, assignees and labels from the project's organization, the
-    creator and the assignee following it) cannot drift apart. ``position`` lets a
-    caller that adds many tasks count positions itself; by default the task goes to
-    the end of its status column.
+    The one place a task's defaults and rules are: ``create_task``, the CSV import, a
+    checklist item's conversion and a repeating task's next occurrence all come here,
+    so they cannot drift apart (no tasks in an archived project, assignees and labels
+    from the project's organization, the creator and the assignee following it).
 
     Raises:
         Conflict: the project is archived.
@@ -111,46 +105,87 @@ def build_task(
     """
     require_open(project)
     status = (data.status or Status.TODO).value
-    task = Task(
-        organization_id=project.organization_id,
-        project_id=project.id,
-        title=data.title,
-        description=data.description or "",
-        status=status,
-        priority=(data.priority or Priority.NORMAL).value,
-        due_at=data.due_at,
-        created_by_id=created_by_id,
-        position=ordering.next_position(project.id, status) if position is None else position,
-        completed_at=utcnow() if status == Status.DONE else None,
-    )
-    task.assignee = assignee_in(project.organization_id, data.assignee_id)
-    if task.assignee is not None:
-        task.assigned_at = utcnow()
-    task.labels = labels_in(project.organization_id, data.label_ids or [])
+    assignee = assignee_in(project.organization_id, data.assignee_id)
+    labels = labels_in(project.organization_id, data.label_ids or [])
+    now = utcnow()
+    row = {
+        "organization_id": project.organization_id,
+        "project_id": project.id,
+        "title": data.title,
+        "description": data.description or "",
+        "status": status,
+        "priority": (data.priority or Priority.NORMAL).value,
+        "due_at": data.due_at,
+        "assignee_id": assignee.id if assignee is not None else None,
+        "created_by_id": created_by_id,
+        "completed_at": now if status == Status.DONE else None,
+        "reminded_at": None,
+        "assigned_at": now if assignee is not None else None,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+    }
+    followers = [created_by_id, assignee.id if assignee is not None else None]
+    return NewTask(row=row, assignee=assignee, labels=labels, followers=followers)
+
+
+def build_task(
+    *, project: Project, data: TaskCreate, created_by_id: int | None, position: int | None = None
+) -> Task:
+    """A new task in ``project`` (``new_task``'s), added to the session but not committed.
+
+    The unit-of-work path: for the callers that add tasks among other changes, and
+    for ``create_task`` where its one statement cannot serve. ``position`` lets a
+    caller that adds many tasks count positions itself; by default the task goes to
+    the end of its status column.
+
+    Raises:
+        Conflict: the project is archived.
+        Unprocessable: an assignee or label from outside the organization.
+    """
+    return _added(new_task(project=project, data=data, created_by_id=created_by_id), position)
+
+
+def _added(new: NewTask, position: int | None) -> Task:
+    row = new.row
+    if position is None:
+        position = ordering.next_position(row["project_id"], row["status"])
+    task = Task(**row, position=position, assignee=new.assignee, labels=new.labels)
     db.session.add(task)
-    watchers.follow(task=task, user_ids=_first_followers(task), new=True)
+    watchers.follow(task=task, user_ids=new.followers, new=True)
     return task
 
 
-def _first_followers(task: Task) -> list[int | None]:
-    """Who follows a new task: its creator and its assignee (None: nobody)."""
-    return [task.created_by_id, task.assignee.id if task.assignee is not None else None]
-
-
 def create_task(*, actor: Membership, project: Project, data: TaskCreate) -> Task:
+    """Create a task at the end of its column, with its history entry; commit.
+
+    On PostgreSQL the task, its labels, followers and history entry are one statement
+    (``inserting``); elsewhere, or when the column's keys have run out, the unit of work
+    writes them.
+
+    Raises:
+        Forbidden: the actor may not write tasks.
+        Conflict: the project is archived.
+        Unprocessable: an assignee or label from outside the organization.
+    """
     require(actor.role, Action.WRITE_TASKS)
-    task = build_task(project=project, data=data, created_by_id=actor.user_id)
-    db.session.flush()
-    # New: no comments nor files, no checklist, nothing blocking it, and followed by
-    # those build_task made follow it; no query to say so.
-    for name, value in NEW_TASK_MARKS.items():
-        set_committed_value(task, name, value)
-    set_committed_value(task, "watcher_ids", watchers.written_ids(_first_followers(task)))
-    activity.record(
-        organization_id=task.organization_id, actor=actor.user, verb="task.created",
-        subject_type="task", subject_id=task.id, subject_title=task.title, task_id=task.id,
-    )  # fmt: skip
-    notify.task_created(task=task, actor=actor.user)
+    user = actor.user
+    new = new_task(project=project, data=data, created_by_id=actor.user_id)
+    task = inserting.insert_task(project=project, new=new, actor=user)
+    if task is None:
+        task = _added(new, None)
+        db.session.flush()
+        # New: no comments nor files, no checklist, nothing blocking it, and followed
+        # by those new_task names; no query to say so.
+        for name, value in inserting.NEW_TASK_MARKS.items():
+            set_committed_value(task, name, value)
+        set_committed_value(task, "watcher_ids", watchers.written_ids(new.followers))
+        activity.record(
+            organization_id=task.organization_id, actor=user, verb=inserting.VERB,
+            subject_type="task", subject_id=task.id, subject_title=task.title,
+            task_id=task.id,
+        )  # fmt: skip
+    notify.task_created(task=task, actor=user)
     db.session.commit()
     return task
 

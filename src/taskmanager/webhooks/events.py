@@ -11,6 +11,7 @@ sends nothing). A new kind of event is one line in ``VERBS``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask import has_app_context
@@ -81,8 +82,9 @@ def data_for(session: Session, entry: ActivityEvent) -> dict[str, Any]:
     return data
 
 
-def _may_have_webhooks(session: Session, entry: ActivityEvent) -> bool:
-    known = _loaded(session, Organization, entry.organization_id, ("has_webhooks",))
+def may_have_webhooks(session: Session, organization_id: int) -> bool:
+    """False when the organization, loaded in this session, says it has no webhooks."""
+    known = _loaded(session, Organization, organization_id, ("has_webhooks",))
     return bool(known.get("has_webhooks", True))
 
 
@@ -90,13 +92,27 @@ def _may_have_webhooks(session: Session, entry: ActivityEvent) -> bool:
 def _deliveries_for_history(session: Session, context: Any, instances: Any) -> None:
     if not has_app_context():
         return
-    entries = [obj for obj in session.new if isinstance(obj, ActivityEvent) and obj.verb in VERBS]
+    entries = [obj for obj in session.new if isinstance(obj, ActivityEvent)]
+    if entries:
+        queue_deliveries(session, entries)
+
+
+def queue_deliveries(session: Session, entries: Sequence[ActivityEvent]) -> None:
+    """Add a delivery of each history entry of a subscribed type to each endpoint that
+    wants it; their jobs are published after the commit.
+
+    The history entries flushed through the ORM come here by themselves; a writer that
+    inserts an entry without the ORM (tasks/inserting.py) calls it with that entry.
+    """
+    entries = [entry for entry in entries if entry.verb in VERBS]
     if not entries:
         return
     # An organization loaded in this session (with the caller's membership) says
     # whether it has webhooks at all: most have none, and their writes query nothing.
     organizations = {
-        entry.organization_id for entry in entries if _may_have_webhooks(session, entry)
+        entry.organization_id
+        for entry in entries
+        if may_have_webhooks(session, entry.organization_id)
     }
     if not organizations:
         return
