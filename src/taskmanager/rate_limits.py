@@ -15,14 +15,14 @@ import time
 from flask import Flask
 from flask import Response
 from flask import current_app
-from flask import g
-from flask import has_app_context
+from flask import has_request_context
+from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits.storage import RedisStorage
 
 KEY = "taskmanager.limiter"
-_WINDOWS = "_rate_limit_windows"
+_WINDOWS = "taskmanager.rate_limit_windows"
 
 # The moving window's acquire (limits' acquire_moving_window.lua) and, in the same
 # call, the window as limits' moving_window.lua reads it: the oldest entry still in it
@@ -69,8 +69,9 @@ class WindowRedisStorage(RedisStorage):
     Flask-Limiter hits each limit before the view, then reads the window of one of
     them again for the ``X-RateLimit-*`` headers: a second round trip to Redis on every
     API request (a tenth of a task read's CPU). The hit's script here returns the
-    window as well, and the request keeps it (in ``g``) for that read. A window read
-    without a hit earlier in the request, or outside one, still asks Redis.
+    window as well, and the request keeps it (in its WSGI environ, which no other
+    request shares; ``g`` can outlive a request) for that read. A window read without
+    a hit earlier in the same request, or outside one, still asks Redis.
 
     Its scheme is the Redis URL's with ``window+`` in front (``window_uri``).
     """
@@ -91,12 +92,14 @@ class WindowRedisStorage(RedisStorage):
         acquired, oldest, count = self.lua_acquire_and_read(
             [self.prefixed_key(key)], [timestamp, limit, expiry, amount]
         )
-        if has_app_context():
-            g.setdefault(_WINDOWS, {})[key] = (float(oldest), int(count))
+        if has_request_context():
+            request.environ.setdefault(_WINDOWS, {})[key] = (float(oldest), int(count))
         return bool(acquired)
 
     def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
-        kept: dict[str, tuple[float, int]] = g.get(_WINDOWS, {}) if has_app_context() else {}
+        kept: dict[str, tuple[float, int]] = (
+            request.environ.get(_WINDOWS, {}) if has_request_context() else {}
+        )
         window = kept.pop(key, None)
         return window if window is not None else super().get_moving_window(key, limit, expiry)
 

@@ -115,6 +115,32 @@ def test_a_created_task_answers_as_it_reads_back(app, team, api_as):
     assert told == [assignee.id]
 
 
+def test_a_task_created_with_a_position_lands_there(team, api_as):
+    # The document offers `position` on create as on update: an index in the column.
+    api = api_as(team.people["member"])
+    path = f"/projects/{team.project.id}/tasks"
+    for title in ("One", "Two", "Three"):
+        assert api.post(path, json={"title": title}).status_code == 201
+    column = f"{path}?status=todo&sort=position"
+    before = [item["title"] for item in api.get(column).json["items"]]
+
+    second = api.post(path, json={"title": "Second", "position": 1})
+    first = api.post(path, json={"title": "First", "position": 0})
+
+    assert second.status_code == first.status_code == 201
+    titles = [item["title"] for item in api.get(column).json["items"]]
+    assert titles == ["First", before[0], "Second", *before[1:]]
+    assert api.get(f"/tasks/{first.json['id']}").json == first.json
+
+
+def test_the_one_statement_create_writes_every_column_of_a_task():
+    # tasks/inserting.py names the columns it writes; a column added to Task and not
+    # to COLUMNS would be NULL on that path (and unloaded on the answer).
+    from taskmanager.tasks.inserting import COLUMNS
+
+    assert set(COLUMNS) | {"id", "position"} == set(Task.__table__.c.keys())
+
+
 def test_a_task_embeds_what_a_list_needs(team, api_as):
     api = api_as(team.people["member"])
     api.patch(

@@ -161,6 +161,9 @@ def insert_task(*, project: Project, new: NewTask, actor: User) -> Task | None:
     """
     if db.session.get_bind().dialect.name != "postgresql":
         return None
+    # The statement runs on the connection, past the session's autoflush: a change
+    # still pending in the session (a card moved in this column) must be written first.
+    db.session.flush()
     row = new.row
     followers = sorted({user_id for user_id in new.followers if user_id is not None})
     found = (

@@ -157,7 +157,8 @@ def _added(new: NewTask, position: int | None) -> Task:
 
 
 def create_task(*, actor: Membership, project: Project, data: TaskCreate) -> Task:
-    """Create a task at the end of its column, with its history entry; commit.
+    """Create a task at the end of its column (or at ``data.position``), with its
+    history entry; commit.
 
     On PostgreSQL the task, its labels, followers and history entry are one statement
     (``inserting``); elsewhere, or when the column's keys have run out, the unit of work
@@ -172,21 +173,32 @@ def create_task(*, actor: Membership, project: Project, data: TaskCreate) -> Tas
     user = actor.user
     new = new_task(project=project, data=data, created_by_id=actor.user_id)
     task = inserting.insert_task(project=project, new=new, actor=user)
-    if task is None:
-        task = _added(new, None)
-        db.session.flush()
-        # New: no comments nor files, no checklist, nothing blocking it, and followed
-        # by those new_task names; no query to say so.
-        for name, value in inserting.NEW_TASK_MARKS.items():
-            set_committed_value(task, name, value)
-        set_committed_value(task, "watcher_ids", watchers.written_ids(new.followers))
-        activity.record(
-            organization_id=task.organization_id, actor=user, verb=inserting.VERB,
-            subject_type="task", subject_id=task.id, subject_title=task.title,
-            task_id=task.id,
-        )  # fmt: skip
-    notify.task_created(task=task, actor=user)
-    db.session.commit()
+    try:
+        if task is None:
+            task = _added(new, None)
+            db.session.flush()
+            # New: no comments nor files, no checklist, nothing blocking it, and followed
+            # by those new_task names; no query to say so.
+            for name, value in inserting.NEW_TASK_MARKS.items():
+                set_committed_value(task, name, value)
+            set_committed_value(task, "watcher_ids", watchers.written_ids(new.followers))
+            activity.record(
+                organization_id=task.organization_id, actor=user, verb=inserting.VERB,
+                subject_type="task", subject_id=task.id, subject_title=task.title,
+                task_id=task.id,
+            )  # fmt: skip
+        if data.position is not None:
+            # Made last, then moved where asked, as a drop would move it.
+            ordering.lock_columns(project.id)
+            ordering.move(task, task.status, data.position, {})
+        notify.task_created(task=task, actor=user)
+        db.session.commit()
+    except BaseException:
+        # A task the one statement wrote is in the session as loaded, not as new: a
+        # rollback would leave it there, expired, for the next use to trip on.
+        if task is not None and task in db.session:
+            db.session.expunge(task)
+        raise
     return task
 
 
