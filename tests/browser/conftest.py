@@ -1,6 +1,6 @@
 """Browser fixtures: the app on a live loopback server, Debian's Chromium through Playwright.
 
-One Chromium per test module, a fresh context (cookies, storage, viewport) per page.
+One Chromium for the browser tests, a fresh context (cookies, storage, viewport) per page.
 When a test fails, every page it opened leaves a screenshot, its HTML and its console
 messages in ``test-artifacts/``.
 """
@@ -64,10 +64,13 @@ def live_server(committed_app: Flask) -> Iterator[LiveServer]:
         yield server
 
 
-# Module scope, not session: while Playwright's sync API runs, its event loop counts
-# as running in this thread, and asyncio.run() in any later test on the same xdist
-# worker would fail. Stopping it with the module ends that.
-@pytest.fixture(scope="module")
+# Package scope (tests/browser/ is a package for that), not session: while
+# Playwright's sync API runs, its event loop counts as running in this thread, and
+# asyncio.run() in any later test on the same xdist worker would fail. The browser
+# tests are one xdist group, run one after another, so the package's teardown stops
+# it right after the last of them. Not per module either: starting Playwright's
+# driver and Chromium for each of the 16 modules cost 1-2 s each.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     if not os.path.exists(CHROMIUM):
         raise RuntimeError(
