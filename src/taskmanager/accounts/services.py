@@ -8,14 +8,17 @@ from flask_security import EmailValidateException
 from flask_security import hash_password
 from flask_security.registerable import register_existing
 from flask_security.registerable import register_user
+from sqlalchemy import bindparam
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from taskmanager import tenancy
 from taskmanager.accounts import sessions
 from taskmanager.accounts.models import User
 from taskmanager.accounts.schemas import MeUpdate
 from taskmanager.accounts.schemas import time_zones
 from taskmanager.accounts.security import current_security
+from taskmanager.api.models import TokenFamily
 from taskmanager.db import utcnow
 from taskmanager.errors import Conflict
 from taskmanager.errors import NotFound
@@ -119,3 +122,24 @@ def sign_out_elsewhere(*, user: User) -> None:
     """End every other session and every API credential (tokens, personal tokens)."""
     sessions.end_everywhere(user, keep_current=True)
     db.session.commit()
+
+
+# An API write's caller, which it records as the actor: the account of a live token
+# family's user, in one statement built once.
+_TOKEN_ACCOUNT = (
+    select(User)
+    .join(TokenFamily, TokenFamily.user_id == User.id)
+    .where(
+        TokenFamily.id == bindparam("family"),
+        TokenFamily.revoked_at.is_(None),
+        User.id == bindparam("user"),
+    )
+)
+
+
+def token_account(*, family: int, user: int) -> User | None:
+    """The account an access token of ``family`` speaks for; None once it is revoked."""
+    # Users and token families are no tenant's rows: the net has nothing to filter
+    # here, and its criteria were a third of this statement's CPU (issue 17).
+    with tenancy.system():
+        return db.session.scalar(_TOKEN_ACCOUNT, {"family": family, "user": user})

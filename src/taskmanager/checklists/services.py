@@ -32,6 +32,7 @@ from taskmanager.notifications import services as notify
 from taskmanager.orgs.models import Membership
 from taskmanager.policy import Action
 from taskmanager.policy import require
+from taskmanager.tasks import rules
 from taskmanager.tasks import services as tasks
 from taskmanager.tasks.models import Task
 from taskmanager.tasks.schemas import TaskCreate
@@ -68,7 +69,7 @@ def _lock(task: Task) -> None:
 
 def _assignee(organization_id: int, user_id: int | None) -> User | None:
     try:
-        return tasks.assignee_in(organization_id, user_id)
+        return rules.assignee_in(organization_id, user_id)
     except ValidationFailed:
         raise Unprocessable(
             details={"assignee_id": "Pick a member of this organization, or nobody."}

@@ -30,6 +30,7 @@ from taskmanager.policy import require
 from taskmanager.projects.models import Label
 from taskmanager.projects.models import Project
 from taskmanager.schemas import parse
+from taskmanager.tasks import rules
 from taskmanager.tasks import services as tasks
 from taskmanager.tasks.models import Task
 from taskmanager.tasks.models import task_labels
@@ -126,7 +127,7 @@ def quick_add(
             grammar is not in the API's document, so each is 422 there.
     """
     require(actor.role, Action.WRITE_TASKS)
-    tasks.require_open(project)
+    rules.require_open(project)
     zone = ZoneInfo(actor.user.time_zone or "UTC")
     today = (now or datetime.now(UTC)).astimezone(zone).date()
     read = parser.parse(data.text, today=today)

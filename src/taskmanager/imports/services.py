@@ -21,12 +21,12 @@ from taskmanager.orgs.models import Membership
 from taskmanager.policy import Action
 from taskmanager.policy import require
 from taskmanager.projects.models import Project
-from taskmanager.tasks import services as tasks
+from taskmanager.tasks import rules
 
 
 def start_import(*, actor: Membership, project: Project, content: bytes) -> Job:
     require(actor.role, Action.WRITE_TASKS)
-    tasks.require_open(project)
+    rules.require_open(project)
     rows = read_csv(content)
     job = Job(
         organization_id=project.organization_id, kind="import", project_id=project.id,

@@ -9,7 +9,7 @@ The task is then put in the session as if it had been loaded, with what the answ
 shows, so nothing is read back.
 
 The rules (defaults, an archived project, assignees and labels of the organization)
-are not here: ``services.new_task`` checks them for every way of making a task, and
+are not here: ``rules.new_task`` checks them for every way of making a task, and
 ``services.build_task`` is the unit-of-work path, kept for other databases, for the
 callers that add many tasks, and for a column whose keys have run out.
 """
