@@ -124,17 +124,15 @@ def sign_out_elsewhere(*, user: User) -> None:
     db.session.commit()
 
 
-# An API write's caller, which it records as the actor: the account of a live token
-# family's user, in one statement built once.
-_TOKEN_ACCOUNT = (
-    select(User)
-    .join(TokenFamily, TokenFamily.user_id == User.id)
-    .where(
-        TokenFamily.id == bindparam("family"),
-        TokenFamily.revoked_at.is_(None),
-        User.id == bindparam("user"),
-    )
+# An access token's family is live and names this user: the check every API request
+# runs (api/bearer.py reads two columns with it; a write loads the account below).
+LIVE_TOKEN = (
+    TokenFamily.id == bindparam("family"),
+    TokenFamily.revoked_at.is_(None),
+    User.id == bindparam("user"),
 )
+# An API write's caller, which it records as the actor, in one statement built once.
+_TOKEN_ACCOUNT = select(User).join(TokenFamily, TokenFamily.user_id == User.id).where(*LIVE_TOKEN)
 
 
 def token_account(*, family: int, user: int) -> User | None:

@@ -11,7 +11,6 @@ from typing import cast
 
 from apiflask import HTTPTokenAuth
 from flask import request
-from sqlalchemy import bindparam
 from sqlalchemy import select
 
 from taskmanager.accounts import services as accounts
@@ -38,11 +37,7 @@ bearer = HTTPTokenAuth(
 _IDENTITY = (
     select(User.id, User.time_zone, User.active)
     .join(TokenFamily, TokenFamily.user_id == User.id)
-    .where(
-        TokenFamily.id == bindparam("family"),
-        TokenFamily.revoked_at.is_(None),
-        User.id == bindparam("user"),
-    )
+    .where(*accounts.LIVE_TOKEN)
 )
 
 

@@ -40,6 +40,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from taskmanager.accounts.models import User
 from taskmanager.activity.models import ActivityEvent
 from taskmanager.extensions import db
+from taskmanager.notifications import watchers
 from taskmanager.notifications.models import TaskWatcher
 from taskmanager.projects.models import Label
 from taskmanager.projects.models import Project
@@ -190,7 +191,7 @@ def insert_task(*, project: Project, new: NewTask, actor: User) -> Task | None:
     # What make_transient_to_detached left unloaded, as a new task has it: no query.
     for name, value in (
         *NEW_TASK_MARKS.items(), ("project", project), ("assignee", new.assignee),
-        ("labels", new.labels), ("watcher_ids", ",".join(map(str, followers))),
+        ("labels", new.labels), ("watcher_ids", watchers.written_ids(followers)),
     ):  # fmt: skip
         set_committed_value(task, name, value)
     if row["created_by_id"] == actor.id:
