@@ -78,7 +78,8 @@ fuzz: install services
 
 # quality.md R1-R20: the static checks (bandit, local semgrep rules) run here, in their
 # own venv so semgrep's pins stay out of the app's; verify/RESULTS.md names, for every
-# R id, its figures and command, or the tests of `make test` that prove it.
+# R id, its figures and command, or the tests of `make test` that prove it. R1 (the long
+# schemathesis run) and R19 (60 s of wrk through nginx) run here too.
 VERIFY_VENV ?= .venv-verify
 
 $(VERIFY_VENV)/.installed:
@@ -86,7 +87,7 @@ $(VERIFY_VENV)/.installed:
 	$(VERIFY_VENV)/bin/pip install --quiet "bandit>=1.7" "semgrep>=1.50"
 	touch $@
 
-verify: install $(VERIFY_VENV)/.installed
+verify: install system-deps services $(VERIFY_VENV)/.installed
 	$(PY) scripts/verify.py --tools $(VERIFY_VENV)/bin
 
 # quality.md P1-P10: the product against bench/baseline/ (raw WSGI + psycopg 3), side by

@@ -13,10 +13,15 @@ from typing import Any
 from deploy import server_logs
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-# Threads, not processes, carry the concurrency: requests mostly wait on PostgreSQL.
+# Few threads: a request of the API mix spends most of its time in Python, not
+# waiting on PostgreSQL, so past two threads per process more only share the GIL
+# (p99 at 64 connections, one process per replica: 217 ms at 2 threads, 279 at 4,
+# 464 at 8; deploy/README.md, run G). A second thread covers a request's waits.
+# Compose runs one worker per container and scales containers (.env.example), so
+# nginx balances every request; a lone container runs two.
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 # Longer than nginx keeps an idle upstream connection (keepalive_timeout in
 # nginx.conf's upstream), so nginx never reuses a connection gunicorn just closed.
 keepalive = 75

@@ -56,11 +56,28 @@ class StackConfig:
     demo: bool = False  # create the demo user and data (safe to run again)
     echo: bool = False  # copy every process's output to stdout, prefixed
     web_concurrency: int = 2
+    # Processes of each server, each on its own port: nginx balances requests across
+    # them (least_conn), as it does across compose's web replicas.
+    replicas: int = 1
     env: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def instances(self) -> list[str]:
+        """Every server process by name: ``gunicorn``, then ``gunicorn-2`` and on."""
+        return [
+            name if number == 1 else f"{name}-{number}"
+            for name in self.servers
+            for number in range(1, self.replicas + 1)
+        ]
+
+
+def server_of(instance: str) -> str:
+    """``gunicorn-2`` -> ``gunicorn``."""
+    return instance.partition("-")[0]
 
 
 def nginx_user() -> str:
@@ -126,6 +143,7 @@ class Stack:
         return self.workdir / "attachments"
 
     def server_command(self, name: str, port: int) -> list[str]:
+        name = server_of(name)
         if name == "gunicorn":
             return [
                 sys.executable, "-m", "gunicorn", "--config", str(ROOT / "deploy/gunicorn.conf.py"),
@@ -161,7 +179,7 @@ class Stack:
         return process
 
     def spawn_server(self, name: str) -> Process:
-        """Start ``name`` without waiting for it to answer."""
+        """Start the instance ``name`` without waiting for it to answer."""
         port = self.server_ports.get(name) or free_port()
         self.server_ports[name] = port
         process = Process(
@@ -180,7 +198,7 @@ class Stack:
 
     def nginx_settings(self) -> NginxSettings:
         return NginxSettings(
-            upstreams=[f"127.0.0.1:{self.server_ports[name]}" for name in self.config.servers],
+            upstreams=[f"127.0.0.1:{self.server_ports[name]}" for name in self.config.instances],
             listen=f"127.0.0.1:{self.config.port}",
             tls=False,
             loopback_as_https=True,
@@ -232,9 +250,9 @@ class Stack:
             path.mkdir(parents=True, exist_ok=True)
         self.migrate()
         # The servers boot side by side: each spends seconds importing the app.
-        for name in self.config.servers:
+        for name in self.config.instances:
             self.spawn_server(name)
-        for name in self.config.servers:
+        for name in self.config.instances:
             self.wait_for_server(name)
         self.start_nginx()
         if self.config.jobs:

@@ -1,11 +1,13 @@
 """The load run of quality.md R19 and P1: wrk through nginx on the API mix.
 
-Starts the production topology (deploy/stack.py: gunicorn and granian, two workers
-each) on a fresh ``tm_stack_load`` database and a private Redis, with rate limits
-raised, seeds users with real access tokens, then runs wrk (64 connections) through
-nginx in front of gunicorn alone, granian alone, and both, interleaved ``--rounds``
-times because the machine is shared and noisy. Prints p50/p99, requests/s and
-errors per run and the median per target; exits 1 if any request failed.
+Starts the production topology (deploy/stack.py; as compose runs it: two replicas of
+each server, one process each, behind nginx's least_conn) on a fresh
+``tm_stack_load`` database and a private Redis, with rate limits raised, seeds users
+with real access tokens, then runs wrk (64 connections) through nginx in front of
+gunicorn alone, granian alone, and both, interleaved ``--rounds`` times because the
+machine may be shared and noisy. Prints p50/p99, requests/s and errors per run, the
+median per target, and where the time went by kind of request (nginx's log); exits 1
+if any request failed. ``--json`` also writes the runs to a file (scripts/verify.py).
 
     python scripts/load.py --duration 60 --rounds 3
 """
@@ -32,8 +34,10 @@ from deploy.stack import NGINX  # noqa: E402
 from deploy.stack import SERVERS  # noqa: E402
 from deploy.stack import Stack  # noqa: E402
 from deploy.stack import StackConfig  # noqa: E402
+from deploy.stack import server_of  # noqa: E402
 from tests.support.load import WRK_TIMEOUT_SECONDS  # noqa: E402
 from tests.support.load import failed_statuses  # noqa: E402
+from tests.support.load import latency_by_kind  # noqa: E402
 from tests.support.load import mix_script  # noqa: E402
 from tests.support.load import nginx_statuses  # noqa: E402
 from tests.support.load import run_wrk  # noqa: E402
@@ -121,8 +125,12 @@ def main() -> int:
     )
     parser.add_argument("--targets", default="gunicorn,granian,both")
     parser.add_argument(
-        "--workers", type=int, default=None, help="worker processes per server (WEB_CONCURRENCY)"
+        "--workers", type=int, default=1, help="worker processes per replica (WEB_CONCURRENCY)"
     )
+    parser.add_argument(
+        "--replicas", type=int, default=2, help="processes of each server, each on its own port"
+    )
+    parser.add_argument("--json", type=Path, default=None, help="also write the runs here")
     parser.add_argument(
         "--mix", choices=("api", "livez"), default="api", help="the API mix, or /livez only (P1)"
     )
@@ -140,7 +148,8 @@ def main() -> int:
             broker_url=f"{redis_base}/1",
             jobs=False,
             env=RAISED_LIMITS,
-            **({"web_concurrency": args.workers} if args.workers else {}),
+            web_concurrency=args.workers,
+            replicas=args.replicas,
         )
         with Stack(config) as stack:
             script = workdir / "mix.lua"
@@ -151,8 +160,12 @@ def main() -> int:
             ports = stack.server_ports
             fronts: dict[str, str] = {"both": config.base_url}
             extra = []
-            for name in ("gunicorn", "granian"):
-                process, url = extra_nginx(stack, name, [f"127.0.0.1:{ports[name]}"])
+            for name in SERVERS:
+                upstreams = [
+                    f"127.0.0.1:{port}" for instance, port in ports.items()
+                    if server_of(instance) == name
+                ]  # fmt: skip
+                process, url = extra_nginx(stack, name, upstreams)
                 extra.append(process)
                 fronts[name] = url
             try:
@@ -172,10 +185,13 @@ def main() -> int:
                     statuses = nginx_statuses(logs[target])
                     failed += sum(failed_statuses(statuses).values())
                     print(f"nginx statuses, {target}: {statuses}")
+                    for kind, figures in latency_by_kind(logs[target]).items():
+                        print(f"  {kind:>6}: {json.dumps(figures)}")
             finally:
                 for process in extra:
                     process.stop(signum=15)
-    print(f"\n{args.mix} mix, {args.connections} connections, {args.duration}s per run")
+    shape = f"{args.replicas} x {args.workers} process(es) per server"
+    print(f"\n{args.mix} mix, {args.connections} connections, {args.duration}s per run, {shape}")
     print("median over rounds (min-max):")
     for target, runs in results.items():
         line = []
@@ -187,6 +203,8 @@ def main() -> int:
         errors = sum(int(run["errors"]) for run in runs)
         failed += errors
         print(f"  {target:>8}: {', '.join(line)}, errors {errors}")
+    if args.json:
+        args.json.write_text(json.dumps({"shape": shape, "runs": results, "failed": failed}))
     return 1 if failed else 0
 
 

@@ -207,6 +207,46 @@ def fuzz_campaign(arguments: str) -> Row:
     )
 
 
+LOAD_ARGS = "--duration 60 --rounds 1 --targets gunicorn,granian"
+R19_P99_MS = 300
+
+
+def load_run(arguments: str) -> Row:
+    """R19: scripts/load.py (`make load`) on the production shape, judged here: no
+    failed request and p99 under 300 ms on each server. `make test` runs the same mix
+    for 15 s and asserts only the errors: a latency bound has no place in a test."""
+    import shlex
+
+    figures_file = ROOT / "verify" / "load.json"
+    figures_file.unlink(missing_ok=True)
+    command = ["scripts/load.py", *shlex.split(arguments), "--json", str(figures_file)]
+    done = run([sys.executable, *command])
+    (ROOT / "verify" / "load.log").write_text(done.stdout + done.stderr)
+    scenario = "wrk 60 s at 64 connections through nginx on the API mix: 0 errors, p99 < 300 ms"
+    how = f"python {' '.join(command[:-2])}"
+    if not figures_file.exists():
+        figures = f"the run did not finish (exit {done.returncode}); see verify/load.log"
+        return Row("R19", scenario, "fail", figures, how)
+    result = json.loads(figures_file.read_text())
+    parts, slow = [], []
+    for server, runs in result["runs"].items():
+        worst = max(runs, key=lambda one: one["p99_ms"])
+        parts.append(
+            f"{server}: {worst['requests']:.0f} requests, {worst['rps']:.0f} req/s, "
+            f"p50 {worst['p50_ms']:.0f} ms, p99 {worst['p99_ms']:.0f} ms"
+        )
+        if worst["p99_ms"] >= R19_P99_MS:
+            slow.append(server)
+    figures = (
+        f"{result['shape']}, nginx least_conn; "
+        + "; ".join(parts)
+        + f"; failed requests (wrk and nginx's log): {result['failed']}. "
+        "tests/deploy/test_load.py asserts 0 errors over 15 s in make test"
+    )
+    status = "pass" if done.returncode == 0 and not slow and not result["failed"] else "fail"
+    return Row("R19", scenario, status, figures, how)
+
+
 # Scenarios whose proof lives in `make test`: the tests that carry it.
 COVERED = [
     (
@@ -306,14 +346,6 @@ COVERED = [
         "",
     ),
     (
-        "R19",
-        "wrk at 64 connections through nginx on the API mix, 0 errors",
-        ["tests/deploy/test_load.py"],
-        "partial: 0 errors is asserted (30 s in make test, p50/p99 printed); `make load` "
-        "runs 60 s, 3 rounds per server, figures in deploy/README.md; p99 < 300 ms is not "
-        "met on this shared 2-core machine and is judged only on a quiet one",
-    ),
-    (
         "R18",
         "forced exceptions, oversized and hostile bodies: generic errors, request id",
         [
@@ -371,6 +403,9 @@ def main() -> int:
     parser.add_argument(
         "--fuzz-args", default=FUZZ_ARGS, help="arguments of scripts/fuzz.py (R1); '' skips it"
     )
+    parser.add_argument(
+        "--load-args", default=LOAD_ARGS, help="arguments of scripts/load.py (R19); '' skips it"
+    )
     args = parser.parse_args()
     started = time.monotonic()
     tools = Path(args.tools)
@@ -387,6 +422,8 @@ def main() -> int:
                 "",
             )
         )
+    if args.load_args:
+        rows.append(load_run(args.load_args))
     rows += [Row(rid, scenario, "not run", reason, "") for rid, scenario, reason in NOT_RUN]
     write(rows, time.monotonic() - started)
     failed = [row.rid for row in rows if row.status == "fail"]

@@ -20,6 +20,8 @@ from deploy.nginx import largest_upload_mb
 from deploy.nginx import render
 from deploy.nginx import write
 from deploy.stack import NGINX
+from deploy.stack import Stack
+from deploy.stack import StackConfig
 from taskmanager.billing.plans import MB
 from taskmanager.billing.plans import PLANS
 
@@ -135,6 +137,22 @@ def test_the_web_tier_can_scale_because_it_publishes_no_host_port(compose):
     web = compose["services"]["web"]
     assert "ports" not in web and "container_name" not in web
     assert "web:8000" in COMPOSE_CONFIG.read_text()
+
+
+def test_each_request_goes_to_the_least_busy_of_single_process_web_replicas(compose, tmp_path):
+    # One queue in front of every process: nginx's least_conn across replicas of one
+    # process each (README, "Which server: measured", run G).
+    upstream = re.search(r"upstream taskmanager \{(.*?)\}", COMPOSE_CONFIG.read_text(), re.S)
+    assert upstream and "least_conn;" in upstream.group(1)
+    assert compose["services"]["web"]["deploy"]["replicas"] >= 2
+    assert "\nWEB_CONCURRENCY=1\n" in (DEPLOY / ".env.example").read_text()
+    # make load and make stack build the same shape: every replica is an upstream.
+    config = StackConfig(tmp_path, 1, "", "", "", servers=("gunicorn",), replicas=2)
+    stack = Stack(config)
+    stack.server_ports = {"gunicorn": 8001, "gunicorn-2": 8002}
+    assert config.instances == ["gunicorn", "gunicorn-2"]
+    assert stack.nginx_settings().upstreams == ["127.0.0.1:8001", "127.0.0.1:8002"]
+    assert stack.server_command("gunicorn-2", 8002) == stack.server_command("gunicorn", 8002)
 
 
 def test_the_env_example_names_every_variable_compose_requires(compose):

@@ -134,6 +134,37 @@ def nginx_statuses(log: Path, skip: int = 0) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
+def _kind(method: str, path: str) -> str:
+    if method == "POST":
+        return "create"
+    if re.fullmatch(r"/api/v1/tasks/\d+", path):
+        return "read"
+    return "list" if re.fullmatch(r"/api/v1/projects/\d+/tasks", path) else "other"
+
+
+def latency_by_kind(log: Path, skip: int = 0) -> dict[str, dict[str, float]]:
+    """nginx's own time per request (ms) by kind of request of the mix: where a slow
+    tail comes from. The queue in front of the app is in it, as it is in wrk's."""
+    times: dict[str, list[float]] = {}
+    lines = log.read_text().splitlines() if log.exists() else []
+    for line in lines[skip:]:
+        try:
+            entry = json.loads(line)
+            kind = _kind(entry["method"], entry["path"])
+            times.setdefault(kind, []).append(float(entry["duration_ms"]) * 1000)
+        except (ValueError, KeyError):
+            continue
+    figures = {}
+    for kind, values in sorted(times.items()):
+        values.sort()
+
+        def at(share: float, values: list[float] = values) -> float:
+            return round(values[min(len(values) - 1, int(share * len(values)))], 1)
+
+        figures[kind] = {"requests": len(values), "p50_ms": at(0.5), "p99_ms": at(0.99)}
+    return figures
+
+
 def failed_statuses(statuses: dict[str, int]) -> dict[str, int]:
     """The answers that failed a request. Not 499 (the client closed the connection):
     wrk ends a run by closing its connections with requests still in flight, and a
