@@ -91,7 +91,14 @@ _SERIES = table(
 class Task(Model, TenantScoped, TimestampMixin):
     __tablename__ = "tasks"
     __table_args__ = (
-        Index("ix_tasks_project_status_position", "project_id", "status", "position"),
+        # A project's tasks in list (and board column) order. The tenant column sits
+        # after the project's because every tenant query filters on both: an index that
+        # matched only the project lost to the next one whenever statistics were stale,
+        # and each page of 20 sorted the whole project (migration t9lo3b8e2f14).
+        Index(
+            "ix_tasks_project_list_order",
+            *("project_id", "organization_id", "status", "position", "id"),
+        ),
         Index("ix_tasks_assignee_status", "assignee_id", "status"),
         # A project's list filtered by assignee (and status), in the default order. Every
         # column the page and its bounded count read is in it, so the count of up to
