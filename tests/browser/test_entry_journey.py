@@ -163,6 +163,43 @@ def test_a_teammates_change_in_between_is_reported_not_overwritten(page, live_se
     expect(row.get_by_role("link", name=re.compile(r"^Change status: .*Done"))).to_be_visible()
 
 
+def test_an_edit_that_fails_in_place_says_so_and_what_to_do(page, live_server, world, app):
+    lead, org, project = world
+    make_task(app, project, lead, title="Order the fuel")
+    open_project(page, lead, org, project)
+    row = page.locator("tr", has_text="Design the fins")
+    row.get_by_role("link", name=re.compile(r"^Change status: .*To do")).click()
+    # Meanwhile a teammate deletes the task: the edit answers 404, which no part of
+    # the row can show.
+    from taskmanager import tenancy
+    from taskmanager.extensions import db
+    from taskmanager.orgs.services import member
+    from taskmanager.tasks import services
+    from taskmanager.tasks.models import Task
+
+    with app.app_context(), tenancy.system():
+        task = db.session.query(Task).filter_by(title="Design the fins").one()
+        services.delete_task(actor=member(org.id, lead.id), task=task)
+    editor = page.get_by_label("Status of Design the fins", exact=True)
+    settled(editor)
+    editor.select_option("in_progress")
+    notice = page.locator("#tm-failures [data-failure]")
+    expect(notice).to_contain_text("This item no longer exists")
+    expect(notice).to_contain_text("Reference: ")
+    notice.get_by_role("button", name="Close").click()
+    expect(notice).to_have_count(0)
+
+    # The server cannot be reached: the browser's request fails, nothing is saved.
+    other = page.locator("tr", has_text="Order the fuel")
+    other.get_by_role("link", name=re.compile(r"^Change priority: ")).click()
+    editor = page.get_by_label("Priority of Order the fuel", exact=True)
+    settled(editor)
+    page.route("**/tasks/**", lambda route: route.abort("internetdisconnected"))
+    editor.select_option("urgent")
+    expect(notice).to_contain_text("could not be reached, so the change was not saved")
+    page.unroute("**/tasks/**")
+
+
 def test_keyboard_shortcuts(page, live_server, world, app):
     lead, org, project = world
     make_task(app, project, lead, title="Order the fuel")
