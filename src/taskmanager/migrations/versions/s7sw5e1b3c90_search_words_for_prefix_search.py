@@ -65,7 +65,7 @@ def upgrade():
     # row written before, and every row written after goes through a trigger: filled
     # first, a task saved between the fill and the triggers would have lost its words.
     op.execute(
-        f"INSERT INTO search_words (word) "  # noqa: S608 (our own constants)
+        f"INSERT INTO search_words (word) "  # noqa: S608  # nosec B608: this module's constants, no input
         f"SELECT unnest(tsvector_to_array({TASK_DOCUMENT.format(row='tasks')})) FROM tasks "
         f"UNION SELECT unnest(tsvector_to_array({COMMENT_DOCUMENT.format(row='comments')})) "
         f"FROM comments"
