@@ -197,6 +197,9 @@ def main() -> int:
                 # slower than the next on the same code (364 against 440 req/s).
                 for target in targets if args.warmup else ():
                     run_wrk(fronts[target], script, args.warmup, args.connections, args.timeout)
+                logs = {"both": stack.logs / "nginx-access.log"}
+                logs |= {name: stack.workdir / f"nginx-{name}" / "access.log" for name in SERVERS}
+                warmed = {name: len(log.read_text().splitlines()) for name, log in logs.items()}
                 for round_number in range(args.rounds):
                     order = targets if round_number % 2 == 0 else targets[::-1]
                     for target in order:
@@ -207,13 +210,11 @@ def main() -> int:
                         results.setdefault(target, []).append(figures)
                         print(f"round {round_number + 1} {target:>8}: {json.dumps(figures)}")
                         sys.stdout.flush()
-                logs = {"both": stack.logs / "nginx-access.log"}
-                logs |= {name: stack.workdir / f"nginx-{name}" / "access.log" for name in SERVERS}
                 for target in targets:
-                    statuses = nginx_statuses(logs[target])
+                    statuses = nginx_statuses(logs[target], skip=warmed[target])
                     failed += sum(failed_statuses(statuses).values())
                     print(f"nginx statuses, {target}: {statuses}")
-                    for kind, figures in latency_by_kind(logs[target]).items():
+                    for kind, figures in latency_by_kind(logs[target], skip=warmed[target]).items():
                         print(f"  {kind:>6}: {json.dumps(figures)}")
             finally:
                 for process in extra:

@@ -156,3 +156,50 @@ def test_a_projects_page_walks_the_list_order_index_without_sorting(
 
     plan = statements.plan(app, page, values, before=filled)
     assert "ix_tasks_project_list_order" in plan and "Sort" not in plan, plan
+
+
+def _filler(team):
+    def filled(connection):
+        connection.execute(
+            text(
+                "INSERT INTO tasks (organization_id, project_id, title, description, status,"
+                " priority, position, version, created_at, updated_at)"
+                " SELECT :org, :project, 'Filler ' || n, '', (ARRAY['todo', 'in_progress',"
+                " 'done'])[n % 3 + 1], 'normal', n * 1024, 1, now(), now()"
+                " FROM generate_series(1, 3000) AS n"
+            ),
+            {"org": team.org.id, "project": team.project.id},
+        )
+        connection.execute(text("ANALYZE tasks"))
+
+    return filled
+
+
+def test_a_project_across_organizations_is_still_read_in_list_order(app, team, api_as):
+    # GET /tasks?project_id= for someone in two organizations: the tenancy net names
+    # both, so the project's own organization must be named too, or every task of
+    # the project is sorted for each page.
+    from tests.factories import make_org
+
+    make_org(app, team.people["member"], name="Side project")
+    with statements.sent(app) as sent:
+        api = api_as(team.people["member"])
+        answer = api.get(f"/tasks?project_id={team.project.id}&per_page=20")
+        assert answer.status_code == 200, answer.json
+    [(page, values)] = [(s, p) for s, p in sent if "count_cap" in s]
+    assert len([v for k, v in values.items() if k.startswith("organization_ids")]) == 2, values
+    plan = statements.plan(app, page, values, before=_filler(team))
+    assert "ix_tasks_project_list_order" in plan and "Sort" not in plan, plan
+
+
+def test_a_columns_last_key_is_one_probe_outside_any_tenant(app, team):
+    # Jobs (recurrence, CSV import) add tasks under tenancy.system(), with no tenant
+    # in the net: the column's last key must still be the index's last entry.
+    from taskmanager import tenancy
+    from taskmanager.tasks import ordering
+
+    with statements.sent(app) as sent, app.app_context(), tenancy.system():
+        ordering.next_position(team.project.id, "todo")
+    [(last, values)] = [(s, p) for s, p in sent if "max(tasks.position)" in s]
+    plan = statements.plan(app, last, values, before=_filler(team))
+    assert "Index Only Scan Backward using ix_tasks_project_list_order" in plan, plan

@@ -184,7 +184,7 @@ def test_an_edit_that_fails_in_place_says_so_and_what_to_do(page, live_server, w
     settled(editor)
     editor.select_option("in_progress")
     notice = page.locator("#tm-failures [data-failure]")
-    expect(notice).to_contain_text("This item no longer exists")
+    expect(notice).to_contain_text("The change was not saved. This item no longer exists")
     expect(notice).to_contain_text("Reference: ")
     notice.get_by_role("button", name="Close").click()
     expect(notice).to_have_count(0)
@@ -196,8 +196,12 @@ def test_an_edit_that_fails_in_place_says_so_and_what_to_do(page, live_server, w
     settled(editor)
     page.route("**/tasks/**", lambda route: route.abort("internetdisconnected"))
     editor.select_option("urgent")
-    expect(notice).to_contain_text("could not be reached, so the change was not saved")
+    expect(notice).to_contain_text("The change was not saved. TaskManager could not be reached.")
     page.unroute("**/tasks/**")
+    # The next request that works says the connection is back: the notice goes.
+    page.keyboard.press("Escape")
+    expect(other.get_by_role("link", name=re.compile(r"^Change priority: "))).to_be_visible()
+    expect(notice).to_have_count(0)
 
 
 def test_keyboard_shortcuts(page, live_server, world, app):

@@ -155,9 +155,7 @@ def run_export(*, job_id: int) -> str:
             return "nothing to do"
         rows = []
         for task in db.session.scalars(
-            select(Task)
-            .where(Task.project_id == job.project_id)
-            .order_by(Task.status, Task.position)
+            select(Task).where(Task.in_project(job.project_id)).order_by(Task.status, Task.position)
         ):
             rows.append([
                 task.title, task.description, task.status, task.priority,

@@ -204,7 +204,7 @@ def search_tasks(
             Task.organization_id.in_(bindparam("organization_ids", ids, expanding=True))
         )
         if project_id is not None:
-            query = query.where(Task.project_id == bindparam("project_id", project_id))
+            query = query.where(Task.in_project(bindparam("project_id", project_id)))
         return filtered(query, filters)
 
     return paging.page_of(

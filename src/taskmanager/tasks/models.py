@@ -2,14 +2,17 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Boolean
 from sqlalchemy import Column
+from sqlalchemy import ColumnElement
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import String
 from sqlalchemy import Table
 from sqlalchemy import Text
+from sqlalchemy import and_
 from sqlalchemy import cast
 from sqlalchemy import column
 from sqlalchemy import exists
@@ -215,6 +218,19 @@ class Task(Model, TenantScoped, TimestampMixin):
         .correlate_except(_SERIES)
         .scalar_subquery()
     )
+
+    @classmethod
+    def in_project(cls, project_id: Any) -> ColumnElement[bool]:
+        """The project's tasks, named by its organization too.
+
+        ix_tasks_project_list_order leads with (project, organization): a query gets
+        its rows in column order (and a column's last key in one probe) only with one
+        organization fixed. The tenancy net fixes it on a request in one
+        organization; under ``tenancy.system()``, or across several organizations,
+        nothing would, and the column's max or order would read the whole project.
+        """
+        owner = select(Project.organization_id).where(Project.id == project_id)
+        return and_(cls.project_id == project_id, cls.organization_id == owner.scalar_subquery())
 
 
 CARD_MARKS = undefer_group("marks")

@@ -63,7 +63,7 @@ def lock_columns(project_id: int) -> None:
 def next_position(project_id: int, status: str) -> int:
     """The key after the column's last card (0 in an empty column)."""
     highest = db.session.scalar(
-        select(func.max(Task.position)).where(Task.project_id == project_id, Task.status == status)
+        select(func.max(Task.position)).where(Task.in_project(project_id), Task.status == status)
     )
     if highest is None:
         return 0
@@ -135,9 +135,7 @@ def move(task: Task, status: str, index: int | None, changes: dict[str, list[Any
 
 def _others(project_id: int, status: str, exclude_id: int | None = None) -> Select[int, int]:
     """The keys of a column's cards, less the one being moved."""
-    query = select(Task.position, Task.id).where(
-        Task.project_id == project_id, Task.status == status
-    )
+    query = select(Task.position, Task.id).where(Task.in_project(project_id), Task.status == status)
     return query if exclude_id is None else query.where(Task.id != exclude_id)
 
 
