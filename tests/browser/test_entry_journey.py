@@ -169,6 +169,8 @@ def test_an_edit_that_fails_in_place_says_so_and_what_to_do(page, live_server, w
     open_project(page, lead, org, project)
     row = page.locator("tr", has_text="Design the fins")
     row.get_by_role("link", name=re.compile(r"^Change status: .*To do")).click()
+    editor = page.get_by_label("Status of Design the fins", exact=True)
+    settled(editor)  # the editor is open before the task goes, or its own GET would 404
     # Meanwhile a teammate deletes the task: the edit answers 404, which no part of
     # the row can show.
     from taskmanager import tenancy
@@ -180,8 +182,6 @@ def test_an_edit_that_fails_in_place_says_so_and_what_to_do(page, live_server, w
     with app.app_context(), tenancy.system():
         task = db.session.query(Task).filter_by(title="Design the fins").one()
         services.delete_task(actor=member(org.id, lead.id), task=task)
-    editor = page.get_by_label("Status of Design the fins", exact=True)
-    settled(editor)
     editor.select_option("in_progress")
     notice = page.locator("#tm-failures [data-failure]")
     expect(notice).to_contain_text("The change was not saved. This item no longer exists")
