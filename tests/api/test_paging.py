@@ -42,6 +42,28 @@ def titles(api, team, **query):
     return sorted(task["title"] for task in response.json["items"])
 
 
+def filler(team, *, assignees=(None,), analyzed=True):
+    """``before`` for statements.plan: 3,000 more tasks in the team's project, statuses
+    and ``assignees`` in turn, then (if ``analyzed``) fresh statistics."""
+
+    def filled(connection):
+        connection.execute(
+            text(
+                "INSERT INTO tasks (organization_id, project_id, title, description, status,"
+                " priority, position, assignee_id, version, created_at, updated_at)"
+                " SELECT :org, :project, 'Filler ' || n, '', (ARRAY['todo', 'in_progress',"
+                " 'done'])[n % 3 + 1], 'normal', n * 1024, (CAST(:people AS integer[]))"
+                "[n % :many + 1], 1, now(), now() FROM generate_series(1, 3000) AS n"
+            ),
+            {"org": team.org.id, "project": team.project.id, "people": list(assignees),
+             "many": len(assignees)},
+        )  # fmt: skip
+        if analyzed:
+            connection.execute(text("ANALYZE tasks"))
+
+    return filled
+
+
 def test_the_same_shape_with_other_values_finds_other_tasks(team, api_as, spread):
     bug, docs = spread
     api = api_as(team.people["member"])
@@ -108,23 +130,10 @@ def test_a_list_by_assignee_and_status_reads_its_own_index(app, team, api_as, sp
         assert titles(api_as(team.people["member"]), team, status="todo", assignee="me")
     [(page, values)] = [(s, p) for s, p in sent if "count_cap" in s]
     people = [person.id for person in team.people.values()]
-
-    def filled(connection):
-        connection.execute(
-            text(
-                "INSERT INTO tasks (organization_id, project_id, title, description, status,"
-                " priority, position, assignee_id, version, created_at, updated_at)"
-                " SELECT :org, :project, 'Filler ' || n, '', (ARRAY['todo', 'in_progress',"
-                " 'done'])[n % 3 + 1], 'normal', n * 1024, (:people)[n % 5 + 1], 1, now(), now()"
-                " FROM generate_series(1, 3000) AS n"
-            ),
-            {"org": team.org.id, "project": team.project.id, "people": [*people, None]},
-        )
-        connection.execute(text("ANALYZE tasks"))
-
     plan = statements.plan(
-        app, page, values, "enable_seqscan = off", "enable_bitmapscan = off", before=filled
-    )
+        app, page, values, "enable_seqscan = off", "enable_bitmapscan = off",
+        before=filler(team, assignees=[*people, None]),
+    )  # fmt: skip
     assert plan.count("ix_tasks_project_assignee_status_position") == 2, plan
 
 
@@ -140,39 +149,8 @@ def test_a_projects_page_walks_the_list_order_index_without_sorting(
     with statements.sent(app) as sent:
         assert titles(api_as(team.people["member"]), team)
     [(page, values)] = [(s, p) for s, p in sent if "count_cap" in s]
-
-    def filled(connection):
-        connection.execute(
-            text(
-                "INSERT INTO tasks (organization_id, project_id, title, description, status,"
-                " priority, position, version, created_at, updated_at)"
-                " SELECT :org, :project, 'Filler ' || n, '', 'todo', 'normal', n * 1024, 1,"
-                " now(), now() FROM generate_series(1, 3000) AS n"
-            ),
-            {"org": team.org.id, "project": team.project.id},
-        )
-        if analyzed:
-            connection.execute(text("ANALYZE tasks"))
-
-    plan = statements.plan(app, page, values, before=filled)
+    plan = statements.plan(app, page, values, before=filler(team, analyzed=analyzed))
     assert "ix_tasks_project_list_order" in plan and "Sort" not in plan, plan
-
-
-def _filler(team):
-    def filled(connection):
-        connection.execute(
-            text(
-                "INSERT INTO tasks (organization_id, project_id, title, description, status,"
-                " priority, position, version, created_at, updated_at)"
-                " SELECT :org, :project, 'Filler ' || n, '', (ARRAY['todo', 'in_progress',"
-                " 'done'])[n % 3 + 1], 'normal', n * 1024, 1, now(), now()"
-                " FROM generate_series(1, 3000) AS n"
-            ),
-            {"org": team.org.id, "project": team.project.id},
-        )
-        connection.execute(text("ANALYZE tasks"))
-
-    return filled
 
 
 def test_a_project_across_organizations_is_still_read_in_list_order(app, team, api_as):
@@ -188,7 +166,7 @@ def test_a_project_across_organizations_is_still_read_in_list_order(app, team, a
         assert answer.status_code == 200, answer.json
     [(page, values)] = [(s, p) for s, p in sent if "count_cap" in s]
     assert len([v for k, v in values.items() if k.startswith("organization_ids")]) == 2, values
-    plan = statements.plan(app, page, values, before=_filler(team))
+    plan = statements.plan(app, page, values, before=filler(team))
     assert "ix_tasks_project_list_order" in plan and "Sort" not in plan, plan
 
 
@@ -201,5 +179,5 @@ def test_a_columns_last_key_is_one_probe_outside_any_tenant(app, team):
     with statements.sent(app) as sent, app.app_context(), tenancy.system():
         ordering.next_position(team.project.id, "todo")
     [(last, values)] = [(s, p) for s, p in sent if "max(tasks.position)" in s]
-    plan = statements.plan(app, last, values, before=_filler(team))
+    plan = statements.plan(app, last, values, before=filler(team))
     assert "Index Only Scan Backward using ix_tasks_project_list_order" in plan, plan
